@@ -15,6 +15,9 @@ public enum OutputKind
     /// <summary>Stagewise age classification already decoded to years by the graph (SSR-Net).</summary>
     [JsonStringEnumMemberName("stagewise-age")] StagewiseAge,
 
+    /// <summary>Probabilities over whole years 0..Size−1 (age = Σ p·year), e.g. HSE faceres.</summary>
+    [JsonStringEnumMemberName("age-distribution")] AgeDistribution,
+
     /// <summary>A plain number, e.g. years.</summary>
     [JsonStringEnumMemberName("regression")] Regression,
 

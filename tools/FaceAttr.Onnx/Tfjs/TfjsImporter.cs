@@ -79,7 +79,7 @@ public sealed partial class TfjsImporter
         {
             var value = Get(output, output);
             _onnx.NodeTo("Identity", [AsNative(value, output)], output);
-            _onnx.Output(output);
+            _onnx.Output(output, value.Rank);
         }
 
         return _onnx.Build(typeof(TfjsImporter).Assembly.GetName().Version?.ToString() ?? "0", metadata);

@@ -98,8 +98,19 @@ public sealed class OnnxGraphBuilder
         _graph.Input.Add(FloatValueInfo(name, dims));
     }
 
-    /// <summary>Declares a float graph output (shape left to inference).</summary>
-    public void Output(string name) => _graph.Output.Add(FloatValueInfo(name, null));
+    /// <summary>Declares a float graph output of known rank; the first dim is the batch <c>N</c>, the others are left to inference.</summary>
+    public void Output(string name, int rank)
+    {
+        var shape = new TensorShapeProto();
+        for (var i = 0; i < rank; i++)
+        {
+            // A dimension with neither value nor param is "unknown" in the ONNX spec.
+            shape.Dim.Add(i == 0 ? new TensorShapeProto.Types.Dimension { DimParam = "N" } : new TensorShapeProto.Types.Dimension());
+        }
+
+        var tensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float, Shape = shape };
+        _graph.Output.Add(new ValueInfoProto { Name = name, Type = new TypeProto { TensorType = tensorType } });
+    }
 
     /// <summary>Wraps the graph into a model with producer and metadata properties.</summary>
     public ModelProto Build(string producerVersion, IEnumerable<KeyValuePair<string, string>> metadata)
@@ -120,22 +131,17 @@ public sealed class OnnxGraphBuilder
         return model;
     }
 
-    private static ValueInfoProto FloatValueInfo(string name, IReadOnlyList<long>? dims)
+    private static ValueInfoProto FloatValueInfo(string name, IReadOnlyList<long> dims)
     {
-        var tensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float };
-        if (dims is not null)
+        var shape = new TensorShapeProto();
+        foreach (var d in dims)
         {
-            var shape = new TensorShapeProto();
-            foreach (var d in dims)
-            {
-                shape.Dim.Add(d < 0
-                    ? new TensorShapeProto.Types.Dimension { DimParam = "N" }
-                    : new TensorShapeProto.Types.Dimension { DimValue = d });
-            }
-
-            tensorType.Shape = shape;
+            shape.Dim.Add(d < 0
+                ? new TensorShapeProto.Types.Dimension { DimParam = "N" }
+                : new TensorShapeProto.Types.Dimension { DimValue = d });
         }
 
+        var tensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float, Shape = shape };
         return new ValueInfoProto { Name = name, Type = new TypeProto { TensorType = tensorType } };
     }
 }
