@@ -28,6 +28,12 @@ public sealed record BundleManifest
 
     /// <summary>The models in the bundle.</summary>
     public required IReadOnlyList<ModelEntry> Models { get; init; }
+
+    /// <summary>
+    /// Which model serves each taxonomy head by default (e.g. <c>gender → faceres</c>); a head not listed
+    /// is served by the first model in <see cref="Models"/> that has an output for it. Options may override.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? Heads { get; init; }
 }
 
 /// <summary>What a model does in the pipeline.</summary>

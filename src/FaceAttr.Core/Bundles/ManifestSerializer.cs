@@ -117,6 +117,16 @@ public static class ManifestSerializer
                 throw new BundleFormatException($"{where}: a detector needs an anchors section");
             }
         }
+
+        foreach (var (head, modelId) in manifest.Heads ?? new Dictionary<string, string>())
+        {
+            var model = manifest.Models.FirstOrDefault(m => m.Id == modelId)
+                ?? throw new BundleFormatException($"{source}: head '{head}' names model '{modelId}', which the bundle lacks");
+            if (!model.Outputs.Any(o => o.Head == head))
+            {
+                throw new BundleFormatException($"{source}: head '{head}' names model '{modelId}', which has no output for it");
+            }
+        }
     }
 
     private static void ValidateInput(ModelInput input, string where)

@@ -58,6 +58,12 @@ public sealed record ModelInput
     /// <summary>Per-channel divisor applied last (one value applies to all channels).</summary>
     public float[] Std { get; init; } = [1f];
 
+    /// <summary>
+    /// Side of the square face crop as a multiple of the detected face box side (attribute and landmark
+    /// models): how much context around the face the model was trained with.
+    /// </summary>
+    public float CropScale { get; init; } = 1f;
+
     /// <summary>Whether the batch dimension is dynamic in the ONNX graph.</summary>
     public bool DynamicBatch { get; init; }
 

@@ -62,8 +62,8 @@ public sealed record ModelRecipe
     }
 }
 
-/// <summary>Bundle identity.</summary>
-public sealed record RecipeBundle(string Name, string Version);
+/// <summary>Bundle identity and which model serves each head by default.</summary>
+public sealed record RecipeBundle(string Name, string Version, IReadOnlyDictionary<string, string>? Heads);
 
 /// <summary>An npm package pinned by version and the registry's sha512 integrity string.</summary>
 public sealed record RecipePackage(string Name, string Version, string Integrity, string License);

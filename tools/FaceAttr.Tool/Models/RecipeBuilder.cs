@@ -55,6 +55,7 @@ public sealed class RecipeBuilder(ModelRecipe recipe, string recipeText, NpmPack
             {
                 Name = recipe.Bundle.Name,
                 Version = recipe.Bundle.Version,
+                Heads = recipe.Bundle.Heads,
                 Models = [.. built.Select(b => b.Entry)],
             };
             ManifestSerializer.Validate(manifest, "built manifest");
