@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Debian/Ubuntu packages the tests use: python3-onnx (the ONNX checker run with /usr/bin/python3).
+# Debian/Ubuntu packages the tests use: python3-onnx (the ONNX checker run with /usr/bin/python3),
+# mosquitto (a real broker for the MQTT tests) and ffmpeg (the pipe capture source).
 # Later features add theirs here. Installs only what is missing; needs root or sudo for that.
 set -euo pipefail
 
-packages=(python3-onnx)
+packages=(python3-onnx mosquitto mosquitto-clients ffmpeg)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,0 +1,25 @@
+using FaceAttr.Vision.Models;
+
+namespace FaceAttr.Vision.Analysis;
+
+/// <summary>Which models the analysis core uses and how strictly it judges faces.</summary>
+public sealed record AnalyzerOptions
+{
+    /// <summary>Detector model id in the bundle. Default <c>blazeface-back</c> (finds faces down to ~20 px in group photos).</summary>
+    public string DetectorModel { get; init; } = "blazeface-back";
+
+    /// <summary>Landmark model id, or null to skip landmarks (no pose, eyes or mouth then). Default <c>facemesh</c>.</summary>
+    public string? LandmarkModel { get; init; } = "facemesh";
+
+    /// <summary>Head → model id overrides of the bundle's choice (e.g. <c>gender → gender-oarriaga</c>).</summary>
+    public IReadOnlyDictionary<string, string> HeadModels { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Heads to compute. Default: gender, age, expression (smile derives from expression).</summary>
+    public IReadOnlyList<string> Heads { get; init; } = ["gender", "age", "expression"];
+
+    /// <summary>Quality gate.</summary>
+    public QualityOptions Quality { get; init; } = new();
+
+    /// <summary>ONNX Runtime settings for every session.</summary>
+    public SessionSettings Session { get; init; } = new();
+}

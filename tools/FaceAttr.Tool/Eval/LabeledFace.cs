@@ -1,0 +1,26 @@
+namespace FaceAttr.Tool.Eval;
+
+/// <summary>
+/// One labeled face image of an evaluation set. Every label is optional: a set labels only what it knows
+/// (CelebA: gender and binary attributes; UTKFace: age and gender; expressions: the expression).
+/// </summary>
+/// <param name="ImagePath">Full path of the image file.</param>
+public sealed record LabeledFace(string ImagePath)
+{
+    private static readonly IReadOnlyDictionary<string, bool> NoAttributes = new Dictionary<string, bool>();
+
+    /// <summary>True for male, false for female, null when the set does not say.</summary>
+    public bool? Male { get; init; }
+
+    /// <summary>Age in years, null when the set does not say.</summary>
+    public int? AgeYears { get; init; }
+
+    /// <summary>Seed expression index 0–6 (<see cref="FaceAttr.Core.Taxonomy.Expressions"/> order), null when unlabeled.</summary>
+    public int? Expression { get; init; }
+
+    /// <summary>Binary attributes keyed by taxonomy head name (see <see cref="EvalHeads"/>), e.g. <c>smile</c> → true.</summary>
+    public IReadOnlyDictionary<string, bool> Attributes { get; init; } = NoAttributes;
+
+    /// <summary>Identity of the person where the set names it (the expressions set does); used to keep splits apart.</summary>
+    public string? Identity { get; init; }
+}
