@@ -11,6 +11,8 @@ public static class Program
     {
         var root = new RootCommand("FaceAttr host tool: import, analyze and evaluate face-attribute models.");
         root.Subcommands.Add(ImportCommand.Create());
+        root.Subcommands.Add(AnalyzeCommand.Create());
+        root.Subcommands.Add(EvalCommand.Create());
         return root.Parse(args).Invoke();
     }
 }

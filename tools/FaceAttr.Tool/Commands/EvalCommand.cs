@@ -1,0 +1,185 @@
+using System.CommandLine;
+using System.Diagnostics;
+using FaceAttr.Core;
+using FaceAttr.Core.Bundles;
+using FaceAttr.Core.Faces;
+using FaceAttr.Core.Imaging;
+using FaceAttr.Tool.Eval;
+using FaceAttr.Vision.Analysis;
+using FaceAttr.Vision.Imaging;
+using FaceAttr.Vision.Models;
+
+namespace FaceAttr.Tool.Commands;
+
+/// <summary><c>faceattr eval</c>: per-head accuracy and MAE of the analysis core on labeled real faces.</summary>
+public static class EvalCommand
+{
+    /// <summary>How much black border surrounds a tight pre-cropped face before detection (side multiple).</summary>
+    public const float PadFactor = 2f;
+
+    /// <summary>Creates the command.</summary>
+    public static Command Create()
+    {
+        var celeba = new Option<DirectoryInfo?>("--celeba") { Description = "CelebA folder (list_attr_celeba.txt + images)" };
+        var utkface = new Option<DirectoryInfo?>("--utkface") { Description = "UTKFace folder (labels in file names)" };
+        var expressions = new Option<DirectoryInfo?>("--expressions") { Description = "Expression set folder (labels.csv + images)" };
+        var limit = new Option<int?>("--limit") { Description = "Faces per set, evenly spaced over the set sorted by file name" };
+        var format = new Option<string>("--format") { Description = "table or json", DefaultValueFactory = _ => "table" };
+        format.AcceptOnlyFromAmong("table", "json");
+        var bundle = AnalyzeCommand.BundleOption();
+        var detector = new Option<string?>("--detector") { Description = "Detector model id" };
+        var command = new Command("eval", "Evaluate the analysis core on labeled real faces, head by head")
+        {
+            celeba, utkface, expressions, limit, format, bundle, detector,
+        };
+        command.SetAction(parse => Run(parse.GetValue(celeba), parse.GetValue(utkface), parse.GetValue(expressions),
+            parse.GetValue(limit), parse.GetValue(format)!, parse.GetValue(bundle)!, parse.GetValue(detector)));
+        return command;
+    }
+
+    private static int Run(DirectoryInfo? celeba, DirectoryInfo? utkface, DirectoryInfo? expressions, int? limit,
+        string format, DirectoryInfo bundle, string? detector)
+    {
+        var sets = new List<(ILabeledSetReader Reader, DirectoryInfo Folder)>();
+        if (celeba is not null) sets.Add((new CelebAReader(), celeba));
+        if (utkface is not null) sets.Add((new UtkFaceReader(), utkface));
+        if (expressions is not null) sets.Add((new ExpressionsReader(), expressions));
+        if (sets.Count == 0)
+        {
+            Console.Error.WriteLine("faceattr eval: give at least one of --celeba, --utkface, --expressions");
+            return 2;
+        }
+
+        if (limit is < 1)
+        {
+            Console.Error.WriteLine("faceattr eval: --limit must be 1 or more");
+            return 2;
+        }
+
+        var faces = new List<LabeledFace>();
+        int skipped = 0, excluded = 0;
+        try
+        {
+            foreach (var (reader, folder) in sets)
+            {
+                var set = reader.Read(folder.FullName, limit: null);
+                skipped += set.Skipped.Count;
+                excluded += set.Excluded.Count;
+                faces.AddRange(limit is { } n ? LabeledSubset.EvenlySpaced(set.Faces, n) : set.Faces);
+                foreach (var issue in set.Skipped.Concat(set.Excluded))
+                {
+                    Console.Error.WriteLine($"{reader.Name}: {issue.File}: {issue.Reason}");
+                }
+            }
+        }
+        catch (DatasetException ex)
+        {
+            Console.Error.WriteLine($"faceattr eval: {ex.Message}");
+            return 2;
+        }
+
+        FaceAnalyzer analyzer;
+        try
+        {
+            var options = new AnalyzerOptions { Heads = ["gender", "age", "expression"] };
+            analyzer = new FaceAnalyzer(bundle.FullName, detector is null ? options : options with { DetectorModel = detector });
+        }
+        catch (Exception ex) when (ex is BundleFormatException or ModelContractException)
+        {
+            Console.Error.WriteLine($"faceattr eval: cannot load the models: {ex.Message}");
+            return 2;
+        }
+
+        using (analyzer)
+        {
+            var watch = Stopwatch.StartNew();
+            var report = EvalRunner.Run(faces, path => Predict(analyzer, path),
+                failure => Console.Error.WriteLine($"failed {failure.ImagePath}: {failure.Reason}"));
+            report.DatasetSkipped = skipped;
+            report.DatasetExcluded = excluded;
+            Console.WriteLine(format == "json" ? report.ToJson(indented: true) : report.ToTable());
+            Console.Error.WriteLine($"faceattr eval: {faces.Count} faces in {watch.Elapsed.TotalSeconds:0.0} s");
+            return report.Failures.Count > 0 ? 1 : 0;
+        }
+    }
+
+    /// <summary>
+    /// Pre-cropped faces fill the frame, where detectors see parts of a face as faces: pad with black to
+    /// <see cref="PadFactor"/>× so the detector sees the whole face with context; when it still finds
+    /// none, analyze the whole image as one face with keypoints where aligned crops put them.
+    /// </summary>
+    private static FacePrediction? Predict(FaceAnalyzer analyzer, string path)
+    {
+        var image = ImageDecoder.Load(path);
+        var padded = Pad(image, out var offsetX, out var offsetY);
+        var found = analyzer.Analyze(padded.View);
+        if (found.Count > 0)
+        {
+            // The face nearest the centre of the padded frame is the labelled one.
+            var cx = padded.Width / 2f;
+            var cy = padded.Height / 2f;
+            var best = found.MinBy(f => MathF.Abs(f.Detection.Box.CenterX - cx) + MathF.Abs(f.Detection.Box.CenterY - cy))!;
+            _ = offsetX + offsetY;
+            return ToPrediction(best, DetectionPaths.Padded);
+        }
+
+        var whole = analyzer.AnalyzeFace(image.View, WholeImageFace(image.Width, image.Height));
+        return ToPrediction(whole, DetectionPaths.WholeImage);
+    }
+
+    private static DecodedImage Pad(DecodedImage image, out int offsetX, out int offsetY)
+    {
+        var side = (int)(Math.Max(image.Width, image.Height) * PadFactor);
+        offsetX = (side - image.Width) / 2;
+        offsetY = (side - image.Height) / 2;
+        var pixels = new byte[side * side * 3];
+        for (var y = 0; y < image.Height; y++)
+        {
+            Array.Copy(image.Pixels, y * image.Width * 3, pixels, (((y + offsetY) * side) + offsetX) * 3, image.Width * 3);
+        }
+
+        return new DecodedImage(pixels, side, side);
+    }
+
+    private static DetectedFace WholeImageFace(int width, int height)
+    {
+        // Where aligned face crops (CelebA, UTKFace) put the eyes, nose and mouth, as fractions of the crop.
+        var keypoints = new FaceKeypoints();
+        keypoints[FaceKeypoints.RightEye] = new(0.35f * width, 0.42f * height);
+        keypoints[FaceKeypoints.LeftEye] = new(0.65f * width, 0.42f * height);
+        keypoints[FaceKeypoints.NoseTip] = new(0.5f * width, 0.55f * height);
+        keypoints[FaceKeypoints.Mouth] = new(0.5f * width, 0.7f * height);
+        keypoints[FaceKeypoints.RightEar] = new(0.15f * width, 0.5f * height);
+        keypoints[FaceKeypoints.LeftEar] = new(0.85f * width, 0.5f * height);
+        var side = 0.8f * Math.Min(width, height);
+        return new DetectedFace(new BoxF((width - side) / 2, (height - side) / 2, side, side), 0, keypoints);
+    }
+
+    private static FacePrediction ToPrediction(FaceAnalysis face, string path)
+    {
+        var gender = Known(face.Attribute("gender"));
+        var age = Known(face.Attribute("age"));
+        var expression = Known(face.Attribute("expression"));
+        var binary = new Dictionary<string, bool>(StringComparer.Ordinal);
+        if (Known(face.Attribute("smile")) is { } smile)
+        {
+            binary["smile"] = smile.Label == "present";
+        }
+
+        if (Known(face.Attribute("mouth")) is { } mouth)
+        {
+            binary["mouth_open"] = mouth.Label == "open";
+        }
+
+        return new FacePrediction(path)
+        {
+            Male = gender is null ? null : gender.Label == "male",
+            MaleProbability = gender?.Distribution?[1] ?? 0,
+            AgeYears = age?.Value,
+            Expression = expression is null ? null : Taxonomy.ExpressionIndex(expression.Label),
+            Attributes = binary,
+        };
+    }
+
+    private static AttributeValue? Known(AttributeValue? value) => value?.UnknownReason is null ? value : null;
+}
