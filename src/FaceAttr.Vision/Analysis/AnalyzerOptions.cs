@@ -17,6 +17,9 @@ public sealed record AnalyzerOptions
     /// <summary>Heads to compute. Default: gender, age, expression (smile derives from expression).</summary>
     public IReadOnlyList<string> Heads { get; init; } = ["gender", "age", "expression"];
 
+    /// <summary>Model id → crop scale overrides of the manifest's <c>crop_scale</c> (for tuning framing on labelled data).</summary>
+    public IReadOnlyDictionary<string, float> CropScales { get; init; } = new Dictionary<string, float>();
+
     /// <summary>Quality gate.</summary>
     public QualityOptions Quality { get; init; } = new();
 

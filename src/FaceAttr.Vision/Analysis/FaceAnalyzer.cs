@@ -134,7 +134,8 @@ public sealed class FaceAnalyzer : IDisposable
             if (_ranForFace.Add(runner))
             {
                 var input = runner.Entry.Input;
-                var crop = Affine2D.FromRotatedSquare(box.CenterX, box.CenterY, faceSize * input.CropScale, angle, input.Width, input.Height);
+                var scale = _options.CropScales.TryGetValue(runner.Entry.Id, out var overridden) ? overridden : input.CropScale;
+                var crop = Affine2D.FromRotatedSquare(box.CenterX, box.CenterY, faceSize * scale, angle, input.Width, input.Height);
                 runner.Run(image, crop);
             }
 

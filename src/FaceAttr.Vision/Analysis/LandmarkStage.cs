@@ -57,7 +57,7 @@ public sealed class LandmarkStage : IDisposable
         var rightEye = face.Keypoints[FaceKeypoints.RightEye];
         var leftEye = face.Keypoints[FaceKeypoints.LeftEye];
         var angle = MathF.Atan2(leftEye.Y - rightEye.Y, leftEye.X - rightEye.X);
-        var side = MathF.Max(face.Box.Width, face.Box.Height) * (input.CropScale > 1f ? input.CropScale : 1.5f);
+        var side = MathF.Max(face.Box.Width, face.Box.Height) * input.CropScale;
         var crop = Affine2D.FromRotatedSquare(face.Box.CenterX, face.Box.CenterY, side, angle, input.Width, input.Height);
         _runner.Run(image, crop);
         presence = _presenceOutput >= 0 ? _runner.Output(_presenceOutput)[0] : 1f;

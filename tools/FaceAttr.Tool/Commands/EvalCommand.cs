@@ -28,18 +28,37 @@ public static class EvalCommand
         format.AcceptOnlyFromAmong("table", "json");
         var bundle = AnalyzeCommand.BundleOption();
         var detector = new Option<string?>("--detector") { Description = "Detector model id" };
+        var cropScales = new Option<string[]>("--crop-scale")
+        {
+            Description = "Override a model's crop scale, as id=value (repeatable), to tune framing",
+            AllowMultipleArgumentsPerToken = true,
+        };
         var command = new Command("eval", "Evaluate the analysis core on labeled real faces, head by head")
         {
-            celeba, utkface, expressions, limit, format, bundle, detector,
+            celeba, utkface, expressions, limit, format, bundle, detector, cropScales,
         };
         command.SetAction(parse => Run(parse.GetValue(celeba), parse.GetValue(utkface), parse.GetValue(expressions),
-            parse.GetValue(limit), parse.GetValue(format)!, parse.GetValue(bundle)!, parse.GetValue(detector)));
+            parse.GetValue(limit), parse.GetValue(format)!, parse.GetValue(bundle)!, parse.GetValue(detector),
+            parse.GetValue(cropScales) ?? []));
         return command;
     }
 
     private static int Run(DirectoryInfo? celeba, DirectoryInfo? utkface, DirectoryInfo? expressions, int? limit,
-        string format, DirectoryInfo bundle, string? detector)
+        string format, DirectoryInfo bundle, string? detector, string[] cropScales)
     {
+        var scales = new Dictionary<string, float>(StringComparer.Ordinal);
+        foreach (var pair in cropScales)
+        {
+            var parts = pair.Split('=', 2);
+            if (parts.Length != 2 || !float.TryParse(parts[1], System.Globalization.CultureInfo.InvariantCulture, out var value) || value is < 0.5f or > 4f)
+            {
+                Console.Error.WriteLine($"faceattr eval: --crop-scale '{pair}' must be id=value with value in 0.5..4");
+                return 2;
+            }
+
+            scales[parts[0]] = value;
+        }
+
         var sets = new List<(ILabeledSetReader Reader, DirectoryInfo Folder)>();
         if (celeba is not null) sets.Add((new CelebAReader(), celeba));
         if (utkface is not null) sets.Add((new UtkFaceReader(), utkface));
@@ -81,7 +100,7 @@ public static class EvalCommand
         FaceAnalyzer analyzer;
         try
         {
-            var options = new AnalyzerOptions { Heads = ["gender", "age", "expression"] };
+            var options = new AnalyzerOptions { Heads = ["gender", "age", "expression"], CropScales = scales };
             analyzer = new FaceAnalyzer(bundle.FullName, detector is null ? options : options with { DetectorModel = detector });
         }
         catch (Exception ex) when (ex is BundleFormatException or ModelContractException)
