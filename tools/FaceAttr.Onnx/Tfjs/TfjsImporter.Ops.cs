@@ -275,7 +275,7 @@ public sealed partial class TfjsImporter
         }
 
         var a = Get(node.Inputs[0], node.Name);
-        var aName = AsNative(a, node.Name);
+        var aName = AsNative(a);
         string bName;
         if (TryConst(node.Inputs[1], out var b))
         {
@@ -301,7 +301,7 @@ public sealed partial class TfjsImporter
         }
         else
         {
-            bName = AsNative(Get(node.Inputs[1], node.Name), node.Name);
+            bName = AsNative(Get(node.Inputs[1], node.Name));
             if (node.Attributes.Bool("transpose_b", false))
             {
                 bName = _onnx.Node("Transpose", [bName], $"{node.Name}/b_t", OnnxAttributes.Ints("perm", 1, 0));
@@ -428,7 +428,7 @@ public sealed partial class TfjsImporter
 
     private TensorValue Reshape(TfjsNode node)
     {
-        var x = AsNative(Get(node.Inputs[0], node.Name), node.Name);
+        var x = AsNative(Get(node.Inputs[0], node.Name));
         var shape = Const(node, 1).RequireInts(node.Name);
         var shapeName = _onnx.Int64s($"{node.Name}/shape", [.. shape.Select(s => (long)s)]);
         return new TensorValue(_onnx.Node("Reshape", [x, shapeName], node.Name), Layout.Native, shape.Length);
@@ -439,7 +439,7 @@ public sealed partial class TfjsImporter
         var x = Get(node.Inputs[0], node.Name);
         var axis = Const(node, 1).RequireInts(node.Name)[0];
         var axes = _onnx.Int64s($"{node.Name}/axes", axis);
-        return new TensorValue(_onnx.Node("Unsqueeze", [AsNative(x, node.Name), axes], node.Name), Layout.Native, x.Rank + 1);
+        return new TensorValue(_onnx.Node("Unsqueeze", [AsNative(x), axes], node.Name), Layout.Native, x.Rank + 1);
     }
 
     private TensorValue StridedSlice(TfjsNode node)
@@ -480,7 +480,7 @@ public sealed partial class TfjsImporter
             }
         }
 
-        var input = AsNative(x, node.Name);
+        var input = AsNative(x);
         var sliced = _onnx.Node("Slice",
             [input, _onnx.Int64s($"{node.Name}/starts", starts), _onnx.Int64s($"{node.Name}/ends", ends),
                 _onnx.Int64s($"{node.Name}/axes", axes), _onnx.Int64s($"{node.Name}/steps", steps)],
@@ -508,7 +508,7 @@ public sealed partial class TfjsImporter
             return keep ? new TensorValue(reduced, Layout.Nchw, 4) : new TensorValue(reduced, Layout.Native, 2);
         }
 
-        var native = AsNative(x, node.Name);
+        var native = AsNative(x);
         var output = _onnx.Node(onnxOp, [native], node.Name, OnnxAttributes.Ints("axes", [.. axes.Select(a => (long)a)]),
             OnnxAttributes.Int("keepdims", keep ? 1 : 0));
         return new TensorValue(output, Layout.Native, keep ? x.Rank : x.Rank - axes.Length);
@@ -517,7 +517,7 @@ public sealed partial class TfjsImporter
     private TensorValue Softmax(TfjsNode node)
     {
         var x = Get(node.Inputs[0], node.Name);
-        return new TensorValue(_onnx.Node("Softmax", [AsNative(x, node.Name)], node.Name, OnnxAttributes.Int("axis", -1)),
+        return new TensorValue(_onnx.Node("Softmax", [AsNative(x)], node.Name, OnnxAttributes.Int("axis", -1)),
             Layout.Native, x.Rank);
     }
 
@@ -545,7 +545,6 @@ public sealed partial class TfjsImporter
 
     private TensorValue Concat(TfjsNode node)
     {
-        var axisInput = node.Inputs[^1];
         var axis = Const(node, node.Inputs.Count - 1).RequireInts(node.Name)[0];
         var parts = node.Inputs.Take(node.Inputs.Count - 1).Select(i => Get(i, node.Name)).ToArray();
         var rank = parts[0].Rank;
@@ -555,8 +554,7 @@ public sealed partial class TfjsImporter
         }
 
         var nchw = parts.All(p => p.Rank == 4) && parts.Any(p => p.Layout == Layout.Nchw);
-        var names = parts.Select(p => nchw ? AsNchw(p, node.Name) : AsNative(p, node.Name)).ToArray();
-        _ = axisInput;
+        var names = parts.Select(p => nchw ? AsNchw(p, node.Name) : AsNative(p)).ToArray();
         var output = _onnx.Node("Concat", names, node.Name, OnnxAttributes.Int("axis", nchw ? NchwAxis(axis) : axis));
         return new TensorValue(output, nchw ? Layout.Nchw : Layout.Native, rank);
     }

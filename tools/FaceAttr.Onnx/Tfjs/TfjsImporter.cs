@@ -78,7 +78,7 @@ public sealed partial class TfjsImporter
         foreach (var output in outputs)
         {
             var value = Get(output, output);
-            _onnx.NodeTo("Identity", [AsNative(value, output)], output);
+            _onnx.NodeTo("Identity", [AsNative(value)], output);
             _onnx.Output(output, value.Rank);
         }
 
@@ -235,11 +235,8 @@ public sealed partial class TfjsImporter
         return Transposed(value.Name, Layout.Nchw, [0, 3, 1, 2]);
     }
 
-    private string AsNative(TensorValue value, string usedBy)
-    {
-        _ = usedBy;
-        return value.Layout == Layout.Native ? value.Name : Transposed(value.Name, Layout.Native, [0, 2, 3, 1]);
-    }
+    private string AsNative(TensorValue value) =>
+        value.Layout == Layout.Native ? value.Name : Transposed(value.Name, Layout.Native, [0, 2, 3, 1]);
 
     private string Transposed(string name, Layout target, long[] perm)
     {

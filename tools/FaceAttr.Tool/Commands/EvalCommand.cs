@@ -130,7 +130,7 @@ public static class EvalCommand
     private static FacePrediction? Predict(FaceAnalyzer analyzer, string path)
     {
         var image = ImageDecoder.Load(path);
-        var padded = Pad(image, out var offsetX, out var offsetY);
+        var padded = Pad(image);
         var found = analyzer.Analyze(padded.View);
         if (found.Count > 0)
         {
@@ -138,7 +138,6 @@ public static class EvalCommand
             var cx = padded.Width / 2f;
             var cy = padded.Height / 2f;
             var best = found.MinBy(f => MathF.Abs(f.Detection.Box.CenterX - cx) + MathF.Abs(f.Detection.Box.CenterY - cy))!;
-            _ = offsetX + offsetY;
             return ToPrediction(best, DetectionPaths.Padded);
         }
 
@@ -146,11 +145,11 @@ public static class EvalCommand
         return ToPrediction(whole, DetectionPaths.WholeImage);
     }
 
-    private static DecodedImage Pad(DecodedImage image, out int offsetX, out int offsetY)
+    private static DecodedImage Pad(DecodedImage image)
     {
         var side = (int)(Math.Max(image.Width, image.Height) * PadFactor);
-        offsetX = (side - image.Width) / 2;
-        offsetY = (side - image.Height) / 2;
+        var offsetX = (side - image.Width) / 2;
+        var offsetY = (side - image.Height) / 2;
         var pixels = new byte[side * side * 3];
         for (var y = 0; y < image.Height; y++)
         {
