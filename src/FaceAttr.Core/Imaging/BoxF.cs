@@ -1,21 +1,28 @@
+using System.Text.Json.Serialization;
+
 namespace FaceAttr.Core.Imaging;
 
 /// <summary>An axis-aligned box in pixels: left, top, width, height.</summary>
 public readonly record struct BoxF(float X, float Y, float Width, float Height)
 {
     /// <summary>Right edge.</summary>
+    [JsonIgnore]
     public float Right => X + Width;
 
     /// <summary>Bottom edge.</summary>
+    [JsonIgnore]
     public float Bottom => Y + Height;
 
     /// <summary>Centre x.</summary>
+    [JsonIgnore]
     public float CenterX => X + (Width / 2);
 
     /// <summary>Centre y.</summary>
+    [JsonIgnore]
     public float CenterY => Y + (Height / 2);
 
     /// <summary>Area (0 for degenerate boxes).</summary>
+    [JsonIgnore]
     public float Area => Math.Max(0, Width) * Math.Max(0, Height);
 
     /// <summary>Intersection over union with another box (0 when they do not overlap).</summary>

@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using FaceAttr.Capture;
+using FaceAttr.Core.Events;
+using FaceAttr.Core.Faces;
+using FaceAttr.Vision.Analysis;
+using FaceAttr.Vision.Models;
+using FaceAttr.Tracking;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace FaceAttr.Daemon;
+
+/// <summary>
+/// The daemon's pipeline: a supervised frame source feeds a latest-frame-wins channel; one loop takes
+/// each frame, analyzes it, updates the tracker and publishes the events. When the camera delivers
+/// nothing the tracker is still advanced so people exit; on stop every present person gets an exit.
+/// </summary>
+public sealed partial class PipelineWorker(
+    IOptions<DaemonOptions> options,
+    IEventSink sink,
+    PipelineStats stats,
+    IHostApplicationLifetime lifetime,
+    ILogger<PipelineWorker> logger) : BackgroundService
+{
+    private readonly DaemonOptions _options = options.Value;
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var bundle = DaemonPaths.ResolveBundle(_options);
+        using var analyzer = new FaceAnalyzer(bundle, new AnalyzerOptions
+        {
+            DetectorModel = _options.Detector,
+            Session = new SessionSettings { IntraOpThreads = _options.Threads },
+        });
+        var tracker = new FaceTracker(_options.DeviceId);
+        using var channel = new FrameChannel();
+        var source = CreateSource(bundle);
+        var supervisor = new SourceSupervisor(source, channel);
+        supervisor.StateChanged += (_, state) => LogSourceState(state);
+        using var sourceStop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var sourceTask = Task.Run(() => supervisor.RunAsync(sourceStop.Token), CancellationToken.None);
+        LogStarted(_options.DeviceId, source.Name, bundle);
+
+        var events = new List<TrackEvent>();
+        var observations = new List<FaceObservation>();
+        long frames = 0;
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                wait.CancelAfter(TimeSpan.FromSeconds(1));
+                Frame frame;
+                try
+                {
+                    frame = await channel.ReadAsync(wait.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+                {
+                    // No frame for a second (camera lost or slow): let time pass so people can exit.
+                    events.Clear();
+                    tracker.Update(DateTimeOffset.UtcNow, [], events);
+                    await PublishAll(events, stoppingToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                using (frame)
+                {
+                    var faces = analyzer.Analyze(frame.Image);
+                    observations.Clear();
+                    foreach (var face in faces)
+                    {
+                        observations.Add(face.ToObservation());
+                    }
+
+                    events.Clear();
+                    tracker.Update(frame.CapturedAt, observations, events);
+                    await PublishAll(events, stoppingToken).ConfigureAwait(false);
+                    stats.Record(faces.Count, events.Count, Stopwatch.GetElapsedTime(frame.Timestamp).TotalMilliseconds);
+                }
+
+                if (_options.MaxFrames > 0 && ++frames >= _options.MaxFrames)
+                {
+                    LogMaxFrames(frames);
+                    break;
+                }
+            }
+        }
+        finally
+        {
+            events.Clear();
+            tracker.ExitAll(DateTimeOffset.UtcNow, events);
+            await PublishAll(events, CancellationToken.None).ConfigureAwait(false);
+            await sourceStop.CancelAsync().ConfigureAwait(false);
+            await sourceTask.ConfigureAwait(false);
+            LogStopped(stats.Processed, stats.Faces, stats.Events, channel.Counters.Dropped);
+        }
+
+        if (_options.MaxFrames > 0)
+        {
+            lifetime.StopApplication();
+        }
+    }
+
+    private async Task PublishAll(List<TrackEvent> events, CancellationToken cancellationToken)
+    {
+        foreach (var e in events)
+        {
+            await sink.PublishAsync(e, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private IFrameSource CreateSource(string bundle) => _options.Source switch
+    {
+        "images" => new ImageFolderSource(new ImageFolderOptions
+        {
+            Path = _options.ImagesPath.Length > 0 ? _options.ImagesPath : Path.Combine(bundle, "samples"),
+            Fps = _options.Fps,
+            MaxWidth = 1280,
+        }),
+        "pipe" => new PipeSource(_options.PipeInput.StartsWith("rtsp://", StringComparison.OrdinalIgnoreCase)
+            ? PipeCommands.FfmpegRtsp(new Uri(_options.PipeInput), _options.PipeWidth, _options.PipeHeight, _options.Fps)
+            : _options.PipeInput.Contains('%', StringComparison.Ordinal)
+                ? PipeCommands.FfmpegImageLoop(_options.PipeInput, _options.Fps, _options.PipeWidth, _options.PipeHeight)
+                : PipeCommands.FfmpegFile(_options.PipeInput, _options.PipeWidth, _options.PipeHeight, _options.Fps)),
+        _ => throw new OptionsException($"{DaemonOptions.Section}:Source '{_options.Source}' is not wired into the daemon yet (images, pipe)"),
+    };
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "faceattrd {Device} started: source {Source}, bundle {Bundle}")]
+    private partial void LogStarted(string device, string source, string bundle);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "source state {State}")]
+    private partial void LogSourceState(SourceState state);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "stopping after {Frames} frames (MaxFrames)")]
+    private partial void LogMaxFrames(long frames);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "pipeline stopped: {Frames} frames, {Faces} faces, {Events} events, {Dropped} frames dropped")]
+    private partial void LogStopped(long frames, long faces, long events, long dropped);
+}

@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using System.Text.Json;
+using FaceAttr.TestSupport;
+
+namespace FaceAttr.Daemon.Tests;
+
+/// <summary>The daemon run as an operator runs it: bad configuration named, and real faces turned into events.</summary>
+public sealed class DaemonTests
+{
+    [Theory]
+    [InlineData("--FaceAttr:Fps=0", "FaceAttr:Fps 0 is outside the allowed range 0.1–120")]
+    [InlineData("--FaceAttr:Source=usb", "FaceAttr:Source 'usb' must be one of images, pipe, v4l2")]
+    [InlineData("--FaceAttr:DeviceId=kiosk/1", "FaceAttr:DeviceId 'kiosk/1'")]
+    [InlineData("--FaceAttr:Source=pipe", "FaceAttr:PipeInput must be set")]
+    [InlineData("--FaceAttr:Bundle=/nonexistent", "FaceAttr:Bundle '/nonexistent' has no manifest.json")]
+    public async Task ABadValueStopsStartupNamingTheKey(string argument, string expected)
+    {
+        var (exit, _, stderr) = await RunDaemon(argument);
+        Assert.Equal(2, exit);
+        Assert.Contains(expected, stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SamplePhotosBecomeEnterAndExitEventsWithAttributes()
+    {
+        var (exit, stdout, stderr) = await RunDaemon(
+            "--FaceAttr:MaxFrames=12", "--FaceAttr:Fps=4", "--FaceAttr:DeviceId=test-kiosk",
+            $"--FaceAttr:Bundle={TestPaths.RequireBundle()}");
+        Assert.True(exit == 0, stderr);
+        var events = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Where(l => l.StartsWith('{')).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        var kinds = events.Select(e => e.GetProperty("kind").GetString()).ToList();
+        Assert.Contains("enter", kinds);
+        Assert.Contains("exit", kinds);
+        foreach (var e in events)
+        {
+            Assert.Equal(1, e.GetProperty("schema_version").GetInt32());
+            Assert.Equal("test-kiosk", e.GetProperty("device").GetString());
+            Assert.True(e.GetProperty("track_id").GetInt64() > 0);
+        }
+
+        // Every track that entered also exits (at the end of the run at the latest), each with its gender.
+        var entered = events.Where(e => e.GetProperty("kind").GetString() == "enter").Select(e => e.GetProperty("track_id").GetInt64()).ToHashSet();
+        var exited = events.Where(e => e.GetProperty("kind").GetString() == "exit").Select(e => e.GetProperty("track_id").GetInt64()).ToHashSet();
+        Assert.Subset(exited, entered);
+        Assert.All(events.Where(e => e.GetProperty("kind").GetString() == "enter"),
+            e => Assert.True(e.GetProperty("attributes").TryGetProperty("gender", out _)));
+        Assert.Contains("pipeline stopped: 12 frames", stderr, StringComparison.Ordinal);
+    }
+
+    private static async Task<(int Exit, string Stdout, string Stderr)> RunDaemon(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "faceattrd.dll"));
+        foreach (var a in args)
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+}
