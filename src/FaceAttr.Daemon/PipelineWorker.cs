@@ -21,6 +21,7 @@ public sealed partial class PipelineWorker(
     IEventSink sink,
     PipelineStats stats,
     IHostApplicationLifetime lifetime,
+    ICaptureLog captureLog,
     ILogger<PipelineWorker> logger) : BackgroundService
 {
     private readonly DaemonOptions _options = options.Value;
@@ -37,7 +38,9 @@ public sealed partial class PipelineWorker(
         var tracker = new FaceTracker(_options.DeviceId);
         using var channel = new FrameChannel();
         var source = CreateSource(bundle);
-        var supervisor = new SourceSupervisor(source, channel);
+        // An image source below ~0.3 fps would look stalled with the default 10 s; allow three frame periods.
+        var supervision = new SupervisorOptions { StallTimeout = TimeSpan.FromSeconds(Math.Max(10, 3 / _options.Fps)) };
+        var supervisor = new SourceSupervisor(source, channel, supervision, captureLog);
         supervisor.StateChanged += (_, state) => LogSourceState(state);
         using var sourceStop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var sourceTask = Task.Run(() => supervisor.RunAsync(sourceStop.Token), CancellationToken.None);
@@ -119,12 +122,12 @@ public sealed partial class PipelineWorker(
             Path = _options.ImagesPath.Length > 0 ? _options.ImagesPath : Path.Combine(bundle, "samples"),
             Fps = _options.Fps,
             MaxWidth = 1280,
-        }),
+        }, captureLog),
         "pipe" => new PipeSource(_options.PipeInput.StartsWith("rtsp://", StringComparison.OrdinalIgnoreCase)
             ? PipeCommands.FfmpegRtsp(new Uri(_options.PipeInput), _options.PipeWidth, _options.PipeHeight, _options.Fps)
             : _options.PipeInput.Contains('%', StringComparison.Ordinal)
                 ? PipeCommands.FfmpegImageLoop(_options.PipeInput, _options.Fps, _options.PipeWidth, _options.PipeHeight)
-                : PipeCommands.FfmpegFile(_options.PipeInput, _options.PipeWidth, _options.PipeHeight, _options.Fps)),
+                : PipeCommands.FfmpegFile(_options.PipeInput, _options.PipeWidth, _options.PipeHeight, _options.Fps), log: captureLog),
         _ => throw new OptionsException($"{DaemonOptions.Section}:Source '{_options.Source}' is not wired into the daemon yet (images, pipe)"),
     };
 

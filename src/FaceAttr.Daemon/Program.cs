@@ -10,6 +10,7 @@ builder.Services.AddSystemd();
 builder.Services.AddOptions<DaemonOptions>().Bind(builder.Configuration.GetSection(DaemonOptions.Section));
 builder.Services.AddSingleton<IEventSink, ConsoleEventSink>();
 builder.Services.AddSingleton<PipelineStats>();
+builder.Services.AddSingleton<FaceAttr.Capture.ICaptureLog, CaptureLogAdapter>();
 builder.Services.AddHostedService<PipelineWorker>();
 
 using var host = builder.Build();

@@ -48,6 +48,20 @@ public sealed class DaemonTests
         Assert.Contains("pipeline stopped: 12 frames", stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task RealFacesThroughAnFfmpegPipeBecomeEvents()
+    {
+        var pattern = Path.Combine(TestPaths.RequireBundle(), "samples", "sample%d.jpg");
+        var (exit, stdout, stderr) = await RunDaemon(
+            "--FaceAttr:MaxFrames=8", "--FaceAttr:Fps=4", "--FaceAttr:Source=pipe", $"--FaceAttr:PipeInput={pattern}",
+            "--FaceAttr:PipeWidth=960", "--FaceAttr:PipeHeight=640", $"--FaceAttr:Bundle={TestPaths.Bundle}");
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("pipe:ffmpeg", stderr, StringComparison.Ordinal);
+        var enters = stdout.Split('\n').Count(l => l.Contains("\"kind\":\"enter\"", StringComparison.Ordinal));
+        Assert.InRange(enters, 2, 40);
+        Assert.Contains("pipeline stopped: 8 frames", stderr, StringComparison.Ordinal);
+    }
+
     private static async Task<(int Exit, string Stdout, string Stderr)> RunDaemon(params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
