@@ -1,0 +1,29 @@
+namespace FaceAttr.Messaging;
+
+/// <summary>One message on <c>faceattr/{device}/update</c> (docs/schema/update.schema.json): the progress or result of a model update.</summary>
+public sealed record UpdateProgress
+{
+    /// <summary>Payload schema version of the update document.</summary>
+    public const int CurrentSchemaVersion = 1;
+
+    /// <summary>Schema version of this payload.</summary>
+    public int SchemaVersion { get; init; } = CurrentSchemaVersion;
+
+    /// <summary>Device id.</summary>
+    public required string Device { get; init; }
+
+    /// <summary>When this step was reached (UTC).</summary>
+    public required DateTimeOffset Timestamp { get; init; }
+
+    /// <summary>The bundle being installed (its name or version).</summary>
+    public required string Bundle { get; init; }
+
+    /// <summary>Step reached.</summary>
+    public required UpdateState State { get; init; }
+
+    /// <summary>Fraction done within the step, 0–1, when known.</summary>
+    public double? Progress { get; init; }
+
+    /// <summary>Human-readable detail, e.g. why it failed or rolled back.</summary>
+    public string? Message { get; init; }
+}
