@@ -1,23 +1,19 @@
-using System.Text.Json;
-using FaceAttr.Core.Bundles;
+using System.Text;
 using FaceAttr.Core.Events;
+using FaceAttr.Messaging;
 
 namespace FaceAttr.Daemon;
 
-/// <summary>Prints each event as one JSON line on stdout — what the zero-config demo shows a newcomer.</summary>
+/// <summary>
+/// Prints each event as one JSON line on stdout — what the zero-config demo shows a newcomer. The bytes
+/// are exactly the MQTT payload (docs/schema/events.schema.json).
+/// </summary>
 public sealed class ConsoleEventSink : IEventSink
 {
     /// <inheritdoc />
     public ValueTask PublishAsync(TrackEvent trackEvent, CancellationToken cancellationToken)
     {
-        Console.Out.WriteLine(JsonSerializer.Serialize(trackEvent, EventJson.Options));
+        Console.Out.WriteLine(Encoding.UTF8.GetString(PayloadSerializer.SerializeEvent(trackEvent)));
         return ValueTask.CompletedTask;
     }
-}
-
-/// <summary>JSON settings of event payloads: the manifest's snake_case conventions, compact.</summary>
-public static class EventJson
-{
-    /// <summary>Serializer options for events.</summary>
-    public static readonly JsonSerializerOptions Options = new(ManifestSerializer.Options) { WriteIndented = false };
 }
