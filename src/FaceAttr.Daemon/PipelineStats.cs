@@ -1,15 +1,19 @@
+using FaceAttr.Capture;
+
 namespace FaceAttr.Daemon;
 
 /// <summary>Counters and latency samples of the pipeline, read by the stats heartbeat. Thread-safe.</summary>
 public sealed class PipelineStats
 {
-    private readonly object _gate = new();
+    private readonly Lock _gate = new();
     private readonly double[] _latencies = new double[512];
     private int _latencyCount;
     private int _latencyNext;
     private long _processed;
     private long _faces;
     private long _events;
+    private int _peoplePresent;
+    private Func<CaptureCounters>? _capture;
 
     /// <summary>Frames analyzed.</summary>
     public long Processed => Interlocked.Read(ref _processed);
@@ -17,15 +21,25 @@ public sealed class PipelineStats
     /// <summary>Faces seen.</summary>
     public long Faces => Interlocked.Read(ref _faces);
 
-    /// <summary>Events published.</summary>
+    /// <summary>Events produced by the tracker.</summary>
     public long Events => Interlocked.Read(ref _events);
 
-    /// <summary>Records one analyzed frame, its face count and its capture-to-publish latency.</summary>
-    public void Record(int faces, int events, double latencyMs)
+    /// <summary>People counted as present after the last frame.</summary>
+    public int PeoplePresent => Volatile.Read(ref _peoplePresent);
+
+    /// <summary>The frame channel's counters (frames in, dropped, restarts), once the pipeline has a channel.</summary>
+    public CaptureCounters? Capture => Volatile.Read(ref _capture)?.Invoke();
+
+    /// <summary>Connects the capture counters (called once by the pipeline when it creates its channel).</summary>
+    public void AttachCapture(Func<CaptureCounters> counters) => Volatile.Write(ref _capture, counters);
+
+    /// <summary>Records one analyzed frame: its face and event counts, the people present and its capture-to-publish latency.</summary>
+    public void Record(int faces, int events, int peoplePresent, double latencyMs)
     {
         Interlocked.Increment(ref _processed);
         Interlocked.Add(ref _faces, faces);
         Interlocked.Add(ref _events, events);
+        Volatile.Write(ref _peoplePresent, peoplePresent);
         lock (_gate)
         {
             _latencies[_latencyNext] = latencyMs;
@@ -34,21 +48,30 @@ public sealed class PipelineStats
         }
     }
 
-    /// <summary>Latency percentile (0..1) in milliseconds over the last 512 frames; 0 before any frame.</summary>
-    public double LatencyPercentile(double q)
+    /// <summary>Records events produced while no frame arrived (people leaving an idle camera).</summary>
+    public void RecordIdle(int events, int peoplePresent)
+    {
+        Interlocked.Add(ref _events, events);
+        Volatile.Write(ref _peoplePresent, peoplePresent);
+    }
+
+    /// <summary>Latency percentiles (0..1) in milliseconds over the last 512 frames; zeros before any frame.</summary>
+    public (double P50, double P99) LatencyPercentiles()
     {
         double[] copy;
         lock (_gate)
         {
             if (_latencyCount == 0)
             {
-                return 0;
+                return (0, 0);
             }
 
             copy = _latencies[.._latencyCount];
         }
 
         Array.Sort(copy);
-        return copy[(int)Math.Min(copy.Length - 1, q * copy.Length)];
+        return (At(copy, 0.5), At(copy, 0.99));
     }
+
+    private static double At(double[] sorted, double q) => sorted[(int)Math.Min(sorted.Length - 1, q * sorted.Length)];
 }

@@ -37,11 +37,16 @@ public sealed partial class PipelineWorker(
         });
         var tracker = new FaceTracker(_options.DeviceId);
         using var channel = new FrameChannel();
-        var source = CreateSource(bundle);
+        stats.AttachCapture(() => channel.Counters);
+        var source = FrameSourceFactory.Create(_options, bundle, captureLog);
         // An image source below ~0.3 fps would look stalled with the default 10 s; allow three frame periods.
         var supervision = new SupervisorOptions { StallTimeout = TimeSpan.FromSeconds(Math.Max(10, 3 / _options.Fps)) };
         var supervisor = new SourceSupervisor(source, channel, supervision, captureLog);
-        supervisor.StateChanged += (_, state) => LogSourceState(state);
+        supervisor.StateChanged += (_, state) =>
+        {
+            LogSourceState(state.Status, state.Reason);
+            sink.ReportSource(state);
+        };
         using var sourceStop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var sourceTask = Task.Run(() => supervisor.RunAsync(sourceStop.Token), CancellationToken.None);
         LogStarted(_options.DeviceId, source.Name, bundle);
@@ -65,7 +70,8 @@ public sealed partial class PipelineWorker(
                     // No frame for a second (camera lost or slow): let time pass so people can exit.
                     events.Clear();
                     tracker.Update(DateTimeOffset.UtcNow, [], events);
-                    await PublishAll(events, stoppingToken).ConfigureAwait(false);
+                    PublishAll(events);
+                    stats.RecordIdle(events.Count, tracker.PresentCount);
                     continue;
                 }
 
@@ -80,8 +86,8 @@ public sealed partial class PipelineWorker(
 
                     events.Clear();
                     tracker.Update(frame.CapturedAt, observations, events);
-                    await PublishAll(events, stoppingToken).ConfigureAwait(false);
-                    stats.Record(faces.Count, events.Count, Stopwatch.GetElapsedTime(frame.Timestamp).TotalMilliseconds);
+                    PublishAll(events);
+                    stats.Record(faces.Count, events.Count, tracker.PresentCount, Stopwatch.GetElapsedTime(frame.Timestamp).TotalMilliseconds);
                 }
 
                 if (_options.MaxFrames > 0 && ++frames >= _options.MaxFrames)
@@ -95,7 +101,8 @@ public sealed partial class PipelineWorker(
         {
             events.Clear();
             tracker.ExitAll(DateTimeOffset.UtcNow, events);
-            await PublishAll(events, CancellationToken.None).ConfigureAwait(false);
+            PublishAll(events);
+            stats.RecordIdle(events.Count, 0);
             await sourceStop.CancelAsync().ConfigureAwait(false);
             await sourceTask.ConfigureAwait(false);
             LogStopped(stats.Processed, stats.Faces, stats.Events, channel.Counters.Dropped);
@@ -107,35 +114,19 @@ public sealed partial class PipelineWorker(
         }
     }
 
-    private async Task PublishAll(List<TrackEvent> events, CancellationToken cancellationToken)
+    private void PublishAll(List<TrackEvent> events)
     {
         foreach (var e in events)
         {
-            await sink.PublishAsync(e, cancellationToken).ConfigureAwait(false);
+            sink.Publish(e);
         }
     }
-
-    private IFrameSource CreateSource(string bundle) => _options.Source switch
-    {
-        "images" => new ImageFolderSource(new ImageFolderOptions
-        {
-            Path = _options.ImagesPath.Length > 0 ? _options.ImagesPath : Path.Combine(bundle, "samples"),
-            Fps = _options.Fps,
-            MaxWidth = 1280,
-        }, captureLog),
-        "pipe" => new PipeSource(_options.PipeInput.StartsWith("rtsp://", StringComparison.OrdinalIgnoreCase)
-            ? PipeCommands.FfmpegRtsp(new Uri(_options.PipeInput), _options.PipeWidth, _options.PipeHeight, _options.Fps)
-            : _options.PipeInput.Contains('%', StringComparison.Ordinal)
-                ? PipeCommands.FfmpegImageLoop(_options.PipeInput, _options.Fps, _options.PipeWidth, _options.PipeHeight)
-                : PipeCommands.FfmpegFile(_options.PipeInput, _options.PipeWidth, _options.PipeHeight, _options.Fps), log: captureLog),
-        _ => throw new OptionsException($"{DaemonOptions.Section}:Source '{_options.Source}' is not wired into the daemon yet (images, pipe)"),
-    };
 
     [LoggerMessage(Level = LogLevel.Information, Message = "faceattrd {Device} started: source {Source}, bundle {Bundle}")]
     private partial void LogStarted(string device, string source, string bundle);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "source state {State}")]
-    private partial void LogSourceState(SourceState state);
+    [LoggerMessage(Level = LogLevel.Information, Message = "source {Status} {Reason}")]
+    private partial void LogSourceState(SourceStatus status, string? reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "stopping after {Frames} frames (MaxFrames)")]
     private partial void LogMaxFrames(long frames);

@@ -1,16 +1,32 @@
 using FaceAttr.Daemon;
+using FaceAttr.Messaging;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 // faceattrd: options from appsettings.json, FACEATTR__* environment variables and --FaceAttr:Key=value.
-var builder = Host.CreateApplicationBuilder(args);
+// appsettings.json is read from beside the program, wherever it is started from.
+var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.Services.AddSystemd();
 builder.Services.AddOptions<DaemonOptions>().Bind(builder.Configuration.GetSection(DaemonOptions.Section));
-builder.Services.AddSingleton<IEventSink, ConsoleEventSink>();
-builder.Services.AddSingleton<PipelineStats>();
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton(sp => MessagingSettings.From(builder.Configuration, sp.GetRequiredService<IOptions<DaemonOptions>>().Value));
+builder.Services.AddSingleton<IMessagingLog, MessagingLogAdapter>();
 builder.Services.AddSingleton<FaceAttr.Capture.ICaptureLog, CaptureLogAdapter>();
+builder.Services.AddSingleton<PipelineStats>();
+builder.Services.AddSingleton<BoardSensors>(_ => new BoardSensors());
+builder.Services.AddSingleton<StatsCollector>();
+builder.Services.AddSingleton<PublisherService>();
+builder.Services.AddSingleton<IEventSink>(sp => sp.GetRequiredService<PublisherService>());
+
+// Hosted services start in this order and stop in reverse: the broker is up before anyone connects, the echo listens
+// before the first event, the publisher is running before the pipeline produces, and at shutdown the pipeline's final
+// exits are flushed by the publisher before the echo and the broker go away.
+builder.Services.AddHostedService<EmbeddedBrokerService>();
+builder.Services.AddHostedService<EventEcho>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<PublisherService>());
+builder.Services.AddHostedService<StatsHeartbeat>();
 builder.Services.AddHostedService<PipelineWorker>();
 
 using var host = builder.Build();
@@ -19,8 +35,9 @@ try
     var options = host.Services.GetRequiredService<IOptions<DaemonOptions>>().Value;
     options.Validate();
     DaemonPaths.ResolveBundle(options);
+    host.Services.GetRequiredService<MessagingSettings>();
 }
-catch (Exception ex) when (ex is OptionsException or InvalidOperationException)
+catch (Exception ex) when (ex is OptionsException or MqttOptionsException or InvalidOperationException)
 {
     // A bad value names its key; the binder's own conversion errors arrive as InvalidOperationException.
     Console.Error.WriteLine($"faceattrd: configuration error: {ex.Message}");

@@ -200,7 +200,7 @@ internal sealed class Track
             Device = device,
             TrackId = Id,
             Timestamp = timestamp,
-            DwellSeconds = dwellSeconds,
+            DwellSeconds = Math.Round(dwellSeconds, 3), // milliseconds are plenty; float noise in payloads is not
             Box = Box,
             Pose = Pose,
             Quality = Quality,

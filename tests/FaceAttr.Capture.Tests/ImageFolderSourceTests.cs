@@ -78,6 +78,22 @@ public sealed class ImageFolderSourceTests(ITestOutputHelper output) : IDisposab
     }
 
     [Fact]
+    public async Task EachImageStaysForFramesPerImageFramesBeforeTheNext()
+    {
+        Save("a.png", 8, 8, new Rgb24(255, 0, 0), new PngEncoder());
+        Save("b.png", 8, 8, new Rgb24(0, 0, 255), new PngEncoder());
+        var source = new ImageFolderSource(new ImageFolderOptions { Path = _folder, Fps = 100, FramesPerImage = 3 });
+        var reds = (await PlayAsync(source, 8)).Select(f => f.R).ToList();
+        Assert.Equal([255, 255, 255, 0, 0, 0, 255, 255], reds.Select(r => (int)r));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(100_001)]
+    public void FramesPerImageOutsideItsRangeIsRefused(int frames) =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ImageFolderOptions { Path = _folder, FramesPerImage = frames }.Validate());
+
+    [Fact]
     public async Task AFolderWithoutReadableImagesIsUnavailable()
     {
         using var channel = new FrameChannel();

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using FaceAttr.TestSupport;
 
@@ -24,7 +23,7 @@ public sealed class DaemonTests
     public async Task SamplePhotosBecomeEnterAndExitEventsWithAttributes()
     {
         var (exit, stdout, stderr) = await RunDaemon(
-            "--FaceAttr:MaxFrames=12", "--FaceAttr:Fps=4", "--FaceAttr:DeviceId=test-kiosk",
+            "--FaceAttr:MaxFrames=12", "--FaceAttr:Fps=4", "--FaceAttr:ImageHoldSeconds=0", "--FaceAttr:DeviceId=test-kiosk",
             $"--FaceAttr:Bundle={TestPaths.RequireBundle()}");
         Assert.True(exit == 0, stderr);
         var events = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
@@ -54,7 +53,7 @@ public sealed class DaemonTests
         var pattern = Path.Combine(TestPaths.RequireBundle(), "samples", "sample%d.jpg");
         var (exit, stdout, stderr) = await RunDaemon(
             "--FaceAttr:MaxFrames=8", "--FaceAttr:Fps=4", "--FaceAttr:Source=pipe", $"--FaceAttr:PipeInput={pattern}",
-            "--FaceAttr:PipeWidth=960", "--FaceAttr:PipeHeight=640", $"--FaceAttr:Bundle={TestPaths.Bundle}");
+            "--FaceAttr:Width=960", "--FaceAttr:Height=640", $"--FaceAttr:Bundle={TestPaths.Bundle}");
         Assert.True(exit == 0, stderr);
         Assert.Contains("pipe:ffmpeg", stderr, StringComparison.Ordinal);
         var enters = stdout.Split('\n').Count(l => l.Contains("\"kind\":\"enter\"", StringComparison.Ordinal));
@@ -64,23 +63,7 @@ public sealed class DaemonTests
 
     private static async Task<(int Exit, string Stdout, string Stderr)> RunDaemon(params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "faceattrd.dll"));
-        foreach (var a in args)
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout, await stderr);
+        var (exit, stdout, stderr) = await DaemonProcess.RunAsync(["--FaceAttr:EmbeddedBrokerPort=0", .. args]);
+        return (exit, string.Join('\n', stdout), stderr);
     }
 }

@@ -6,6 +6,25 @@ namespace FaceAttr.Messaging.Tests;
 public class PublisherEventsTests(ITestOutputHelper output) : BrokerTest(output)
 {
     [Fact]
+    public async Task Events_carry_seq_1_2_3_in_publish_order_including_a_held_update()
+    {
+        var subscriber = await SubscribeAsync("faceattr/kiosk-1/events");
+        var options = SampleEvents.Options(Broker.Port);
+        options.UpdateMinIntervalSeconds = 0.3;
+        var publisher = await StartPublisherAsync(options);
+
+        Assert.Equal(EventDisposition.Queued, publisher.EnqueueEvent(SampleEvents.Enter("kiosk-1", 1)));
+        Assert.Equal(EventDisposition.Held, publisher.EnqueueEvent(SampleEvents.Update("kiosk-1", 1, ("expression", "calm"))));
+        Assert.Equal(EventDisposition.Queued, publisher.EnqueueEvent(SampleEvents.Enter("kiosk-1", 2)));
+        var all = await subscriber.WaitForCountAsync("faceattr/kiosk-1/events", 3, Patience);
+
+        var received = all.Select(m => System.Text.Json.JsonDocument.Parse(m.Payload).RootElement)
+            .Select(e => (Seq: e.GetProperty("seq").GetInt64(), Kind: e.GetProperty("kind").GetString(), Track: e.GetProperty("track_id").GetInt64()))
+            .ToList();
+        Assert.Equal([(1L, "enter", 1L), (2L, "enter", 2L), (3L, "update", 1L)], received);
+    }
+
+    [Fact]
     public async Task Events_status_stats_and_update_arrive_schema_valid_at_a_subscriber()
     {
         var subscriber = await SubscribeAsync("faceattr/kiosk-1/#");

@@ -9,6 +9,12 @@ public sealed class ImageFolderOptions
     /// <summary>Frames per second. Range 0.1–120; default 5.</summary>
     public double Fps { get; set; } = 5;
 
+    /// <summary>
+    /// How many consecutive frames show each image before the next: 1 flips every frame; more makes each photo a person
+    /// who stays in view for a while (the demo's enter → update → exit). Range 1–100000; default 1.
+    /// </summary>
+    public int FramesPerImage { get; set; } = 1;
+
     /// <summary>Images wider than this are scaled down (aspect kept) once, when decoded. 0 keeps the size; otherwise 16–8192. Default 0.</summary>
     public int MaxWidth { get; set; }
 
@@ -26,6 +32,11 @@ public sealed class ImageFolderOptions
         if (!(Fps is >= 0.1 and <= 120))
         {
             throw new ArgumentOutOfRangeException(nameof(Fps), Fps, "must be 0.1–120");
+        }
+
+        if (FramesPerImage is < 1 or > 100_000)
+        {
+            throw new ArgumentOutOfRangeException(nameof(FramesPerImage), FramesPerImage, "must be 1–100000");
         }
 
         if (MaxWidth != 0 && MaxWidth is < 16 or > 8192)

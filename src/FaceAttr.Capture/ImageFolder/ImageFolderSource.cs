@@ -72,12 +72,16 @@ public sealed class ImageFolderSource : IFrameSource
                     continue;
                 }
 
-                var frame = output.Pool.Rent(image.Width, image.Height);
-                image.Pixels.CopyTo(frame.Pixels);
-                frame.MarkCaptured(Interlocked.Increment(ref _sequence));
-                output.TryWrite(frame);
+                for (var shown = 0; shown < _options.FramesPerImage; shown++)
+                {
+                    var frame = output.Pool.Rent(image.Width, image.Height);
+                    image.Pixels.CopyTo(frame.Pixels);
+                    frame.MarkCaptured(Interlocked.Increment(ref _sequence));
+                    output.TryWrite(frame);
+                    await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false);
+                }
+
                 played++;
-                await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false);
             }
 
             if (played == 0)

@@ -36,6 +36,13 @@ public sealed record TrackEvent
     /// <summary>Device that saw the person.</summary>
     public required string Device { get; init; }
 
+    /// <summary>
+    /// Publish sequence number: 1, 2, 3… per daemon run over every event the device publishes, assigned when the event is
+    /// queued, so a subscriber can see a gap (a lost event) or a duplicate (QoS 1 redelivery). 0 until published.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public long Seq { get; init; }
+
     /// <summary>Track id, stable while the person stays in view; unique per daemon run.</summary>
     public required long TrackId { get; init; }
 

@@ -5,24 +5,44 @@ using MQTTnet.Protocol;
 
 namespace FaceAttr.Messaging;
 
-/// <summary>Builds the MQTTnet connect options of a device: MQTT 5, client id from the device id, keep-alive, TLS, credentials and the last will.</summary>
-internal static class ClientOptionsFactory
+/// <summary>Builds MQTTnet connect options from <see cref="MqttOptions"/>: MQTT 5, client id from the device id, keep-alive, TLS, credentials, and for the device itself the last will.</summary>
+public static class ClientOptionsFactory
 {
+    /// <summary>The device's own connection: client id <c>faceattr-{device}</c> and the retained last will on its status topic.</summary>
     public static MqttClientOptions Build(MqttOptions options, TopicLayout topics, byte[] willPayload)
     {
-        var builder = new MqttClientOptionsBuilder()
-            .WithTcpServer(options.Host, options.Port)
-            .WithClientId(options.ClientId)
-            .WithProtocolVersion(MqttProtocolVersion.V500)
-            .WithCleanStart(true)
-            .WithKeepAlivePeriod(TimeSpan.FromSeconds(options.KeepAliveSeconds))
-            .WithTimeout(TimeSpan.FromSeconds(options.ConnectTimeoutSeconds))
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(topics);
+        return Common(options, options.ClientId)
             .WithWillTopic(topics.Status)
             .WithWillPayload(willPayload)
             .WithWillRetain(true)
             .WithWillQualityOfServiceLevel((MqttQualityOfServiceLevel)options.StatusQos)
             .WithWillContentType("application/json")
-            .WithWillPayloadFormatIndicator(MqttPayloadFormatIndicator.CharacterData);
+            .WithWillPayloadFormatIndicator(MqttPayloadFormatIndicator.CharacterData)
+            .Build();
+    }
+
+    /// <summary>
+    /// A second connection of the same device that only listens (the demo's event echo, diagnostics): same broker, TLS and
+    /// credentials, client id <c>faceattr-{device}-{role}</c>, no last will.
+    /// </summary>
+    public static MqttClientOptions BuildObserver(MqttOptions options, string role)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrWhiteSpace(role);
+        return Common(options, options.ClientId + "-" + role).Build();
+    }
+
+    private static MqttClientOptionsBuilder Common(MqttOptions options, string clientId)
+    {
+        var builder = new MqttClientOptionsBuilder()
+            .WithTcpServer(options.Host, options.Port)
+            .WithClientId(clientId)
+            .WithProtocolVersion(MqttProtocolVersion.V500)
+            .WithCleanStart(true)
+            .WithKeepAlivePeriod(TimeSpan.FromSeconds(options.KeepAliveSeconds))
+            .WithTimeout(TimeSpan.FromSeconds(options.ConnectTimeoutSeconds));
         if (options.Username.Length > 0)
         {
             builder.WithCredentials(options.Username, options.Password);
@@ -33,7 +53,7 @@ internal static class ClientOptionsFactory
             builder.WithTlsOptions(BuildTls(options.Host, options.CaCertificatePath, options.ClientCertificatePath, options.ClientKeyPath));
         }
 
-        return builder.Build();
+        return builder;
     }
 
     /// <summary>TLS to <paramref name="host"/>: trust the PEM CA when given (else the system store), present the PEM client certificate when given.</summary>

@@ -41,6 +41,7 @@ public sealed partial class MqttPublisher : IAsyncDisposable
     private readonly CancellationTokenSource _stopLoop = new();
     private readonly Lock _statusGate = new();
     private readonly Lock _stopGate = new();
+    private readonly Lock _sequenceGate = new();
     private readonly MqttQualityOfServiceLevel _eventsQos;
     private readonly MqttQualityOfServiceLevel _statsQos;
     private readonly MqttQualityOfServiceLevel _statusQos;
@@ -54,6 +55,7 @@ public sealed partial class MqttPublisher : IAsyncDisposable
     private TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _state;
 
+    private long _sequence;
     private long _published;
     private long _droppedOther;
     private long _reconnects;
@@ -368,20 +370,26 @@ public sealed partial class MqttPublisher : IAsyncDisposable
 
     private bool QueueEvent(TrackEvent trackEvent)
     {
-        byte[] payload;
-        try
+        // The frame thread and the loop (releasing held updates) both queue events: numbering and queueing under one
+        // lock keeps seq in queue order, so a subscriber sees 1, 2, 3… and any gap is a real loss.
+        lock (_sequenceGate)
         {
-            payload = PayloadSerializer.SerializeEvent(trackEvent);
-        }
-        catch (ArgumentException ex)
-        {
-            Interlocked.Increment(ref _invalidEvents);
-            _log.Log(MessagingLogLevel.Warning, $"event {trackEvent.Kind} of track {trackEvent.TrackId} not published: {ex.Message}");
-            return false;
-        }
+            byte[] payload;
+            try
+            {
+                payload = PayloadSerializer.SerializeEvent(trackEvent with { Seq = _sequence + 1 });
+            }
+            catch (ArgumentException ex)
+            {
+                Interlocked.Increment(ref _invalidEvents);
+                _log.Log(MessagingLogLevel.Warning, $"event {trackEvent.Kind} of track {trackEvent.TrackId} not published: {ex.Message}");
+                return false;
+            }
 
-        Enqueue(new OutboundMessage(Topics.Events, payload, _eventsQos, retain: false));
-        return true;
+            _sequence++;
+            Enqueue(new OutboundMessage(Topics.Events, payload, _eventsQos, retain: false));
+            return true;
+        }
     }
 
     private void Enqueue(OutboundMessage message)
