@@ -14,6 +14,7 @@ public sealed class PipelineStats
     private long _events;
     private int _peoplePresent;
     private Func<CaptureCounters>? _capture;
+    private long _lastLoopTimestamp = System.Diagnostics.Stopwatch.GetTimestamp();
 
     /// <summary>Frames analyzed.</summary>
     public long Processed => Interlocked.Read(ref _processed);
@@ -29,6 +30,12 @@ public sealed class PipelineStats
 
     /// <summary>The frame channel's counters (frames in, dropped, restarts), once the pipeline has a channel.</summary>
     public CaptureCounters? Capture => Volatile.Read(ref _capture)?.Invoke();
+
+    /// <summary>Time since the pipeline loop last went round (it does at least once a second, frame or not).</summary>
+    public TimeSpan SinceLastLoop => System.Diagnostics.Stopwatch.GetElapsedTime(Interlocked.Read(ref _lastLoopTimestamp));
+
+    /// <summary>Marks one turn of the pipeline loop; the systemd watchdog is fed only while this keeps happening.</summary>
+    public void MarkLoop() => Interlocked.Exchange(ref _lastLoopTimestamp, System.Diagnostics.Stopwatch.GetTimestamp());
 
     /// <summary>Connects the capture counters (called once by the pipeline when it creates its channel).</summary>
     public void AttachCapture(Func<CaptureCounters> counters) => Volatile.Write(ref _capture, counters);

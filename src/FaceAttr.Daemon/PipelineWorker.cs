@@ -58,6 +58,7 @@ public sealed partial class PipelineWorker(
         {
             while (!stoppingToken.IsCancellationRequested)
             {
+                stats.MarkLoop();
                 using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
                 wait.CancelAfter(TimeSpan.FromSeconds(1));
                 Frame frame;

@@ -27,6 +27,7 @@ builder.Services.AddHostedService<EmbeddedBrokerService>();
 builder.Services.AddHostedService<EventEcho>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<PublisherService>());
 builder.Services.AddHostedService<StatsHeartbeat>();
+builder.Services.AddHostedService<SystemdWatchdog>();
 builder.Services.AddHostedService<PipelineWorker>();
 
 using var host = builder.Build();

@@ -28,7 +28,10 @@ public sealed class DaemonProcess : IAsyncDisposable
 
     public int Id => _process.Id;
 
-    public static DaemonProcess Start(params string[] args)
+    public static DaemonProcess Start(params string[] args) => Start(new Dictionary<string, string>(), args);
+
+    /// <summary>Starts the daemon with extra environment variables (systemd's NOTIFY_SOCKET, FACEATTR__… settings).</summary>
+    public static DaemonProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -36,6 +39,11 @@ public sealed class DaemonProcess : IAsyncDisposable
             RedirectStandardError = true,
             WorkingDirectory = AppContext.BaseDirectory,
         };
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "faceattrd.dll"));
         foreach (var a in args)
         {
