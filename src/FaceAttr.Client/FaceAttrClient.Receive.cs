@@ -32,6 +32,11 @@ public sealed partial class FaceAttrClient
             case "events":
                 if (PayloadSerializer.TryDeserializeEvent(payload, out var trackEvent, out error))
                 {
+                    if (Sequence.Check(device, trackEvent!) == SequenceVerdict.Duplicate)
+                    {
+                        return Task.CompletedTask; // a QoS 1 redelivery of an event already passed on
+                    }
+
                     typed = new TrackEventMessage(device, now, trackEvent!);
                 }
 

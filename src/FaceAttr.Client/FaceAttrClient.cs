@@ -61,6 +61,9 @@ public sealed partial class FaceAttrClient : IAsyncDisposable
         _client.DisconnectedAsync += OnDisconnectedAsync;
     }
 
+    /// <summary>Event numbering per device: how many events were lost (gaps in <c>seq</c>) and how many repeats were held back.</summary>
+    public EventSequence Sequence { get; } = new();
+
     /// <summary>The typed stream of events, statuses, payload errors and connection changes.</summary>
     public ChannelReader<FaceAttrMessage> Messages => _messages.Reader;
 

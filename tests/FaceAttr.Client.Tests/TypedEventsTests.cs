@@ -42,6 +42,25 @@ public class TypedEventsTests(ITestOutputHelper output) : ClientTest(output)
     }
 
     [Fact]
+    public async Task Gaps_in_seq_are_counted_and_repeats_are_held_back()
+    {
+        var client = await StartClientAsync(ClientOptions());
+        using var raw = new MqttClientFactory().CreateMqttClient();
+        await raw.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer(MosquittoBroker.Host, Broker.Port).WithClientId("raw-seq").WithProtocolVersion(MqttProtocolVersion.V500).Build());
+        foreach (var (seq, track) in new[] { (1L, 1L), (2L, 2L), (2L, 2L), (5L, 3L), (1L, 4L), (2L, 5L) }) // a repeat, a gap of 2, then a daemon restart
+        {
+            var payload = PayloadSerializer.SerializeEvent(SampleEvents.Enter("kiosk-1", track) with { Seq = seq });
+            await raw.PublishAsync(new MqttApplicationMessageBuilder().WithTopic("faceattr/kiosk-1/events").WithPayload(payload)
+                .WithQualityOfServiceLevel(MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce).Build());
+        }
+
+        var read = await ReadUntilAsync<TrackEventMessage>(client, 5);
+        Assert.Equal([1L, 2L, 3L, 4L, 5L], read.OfType<TrackEventMessage>().Select(m => m.Event.TrackId));
+        Assert.Equal(2, client.Sequence.Missed);
+        Assert.Equal(1, client.Sequence.Duplicates);
+    }
+
+    [Fact]
     public async Task Newer_schema_versions_and_junk_become_error_messages_and_the_stream_goes_on()
     {
         var client = await StartClientAsync(ClientOptions());
