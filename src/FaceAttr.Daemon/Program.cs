@@ -5,9 +5,20 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
-// faceattrd: options from appsettings.json, FACEATTR__* environment variables and --FaceAttr:Key=value.
+// faceattrd: options from appsettings.json, --config files (board profile, /etc/faceattr/faceattrd.json),
+// FACEATTR__* environment variables and --FaceAttr:Key=value (DaemonConfiguration).
 // appsettings.json is read from beside the program, wherever it is started from.
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
+try
+{
+    DaemonConfiguration.AddConfigFiles(builder.Configuration, args);
+}
+catch (Exception ex) when (ex is OptionsException or InvalidDataException or FormatException)
+{
+    Console.Error.WriteLine($"faceattrd: configuration error: {ex.Message}");
+    return 2;
+}
+
 builder.Services.AddSystemd();
 builder.Services.AddOptions<DaemonOptions>().Bind(builder.Configuration.GetSection(DaemonOptions.Section));
 builder.Services.AddSingleton(TimeProvider.System);
