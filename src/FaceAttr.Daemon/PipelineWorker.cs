@@ -18,6 +18,7 @@ namespace FaceAttr.Daemon;
 /// </summary>
 public sealed partial class PipelineWorker(
     IOptions<DaemonOptions> options,
+    TrackerOptions trackerOptions,
     IEventSink sink,
     PipelineStats stats,
     IHostApplicationLifetime lifetime,
@@ -35,7 +36,7 @@ public sealed partial class PipelineWorker(
             DetectorModel = _options.Detector,
             Session = new SessionSettings { IntraOpThreads = _options.Threads },
         });
-        var tracker = new FaceTracker(_options.DeviceId);
+        var tracker = new FaceTracker(_options.DeviceId, trackerOptions);
         using var channel = new FrameChannel();
         stats.AttachCapture(() => channel.Counters);
         var source = FrameSourceFactory.Create(_options, bundle, captureLog);

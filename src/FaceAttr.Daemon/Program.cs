@@ -23,6 +23,7 @@ builder.Services.AddSystemd();
 builder.Services.AddOptions<DaemonOptions>().Bind(builder.Configuration.GetSection(DaemonOptions.Section));
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton(sp => MessagingSettings.From(builder.Configuration, sp.GetRequiredService<IOptions<DaemonOptions>>().Value));
+builder.Services.AddSingleton(_ => TrackingSettings.From(builder.Configuration));
 builder.Services.AddSingleton<IMessagingLog, MessagingLogAdapter>();
 builder.Services.AddSingleton<FaceAttr.Capture.ICaptureLog, CaptureLogAdapter>();
 builder.Services.AddSingleton<PipelineStats>();
@@ -48,6 +49,7 @@ try
     options.Validate();
     DaemonPaths.ResolveBundle(options);
     host.Services.GetRequiredService<MessagingSettings>();
+    host.Services.GetRequiredService<FaceAttr.Tracking.TrackerOptions>();
 }
 catch (Exception ex) when (ex is OptionsException or MqttOptionsException or InvalidOperationException)
 {

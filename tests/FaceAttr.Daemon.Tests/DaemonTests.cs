@@ -12,6 +12,9 @@ public sealed class DaemonTests
     [InlineData("--FaceAttr:DeviceId=kiosk/1", "FaceAttr:DeviceId 'kiosk/1'")]
     [InlineData("--FaceAttr:Source=pipe", "FaceAttr:PipeInput must be set")]
     [InlineData("--FaceAttr:Bundle=/nonexistent", "FaceAttr:Bundle '/nonexistent' has no manifest.json")]
+    [InlineData("--FaceAttr:Tracking:ExitTimeoutSeconds=0", "FaceAttr:Tracking:ExitTimeoutSeconds 0: Tracker.ExitTimeoutSeconds must be in 0.05..600")]
+    [InlineData("--FaceAttr:Mqtt:Port=70000", "FaceAttr:Mqtt:Port")]
+    [InlineData("--FaceAttr:V4l2Format=h264", "FaceAttr:V4l2Format 'h264' must be one of auto, yuyv, mjpeg")]
     public async Task ABadValueStopsStartupNamingTheKey(string argument, string expected)
     {
         var (exit, _, stderr) = await RunDaemon(argument);
