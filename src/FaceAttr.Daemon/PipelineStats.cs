@@ -13,6 +13,9 @@ public sealed class PipelineStats
     private long _faces;
     private long _events;
     private int _peoplePresent;
+    private long _analysisErrors;
+    private long _latencySumMicros;
+    private long _nonFinite;
     private Func<CaptureCounters>? _capture;
     private long _lastLoopTimestamp = System.Diagnostics.Stopwatch.GetTimestamp();
 
@@ -24,6 +27,21 @@ public sealed class PipelineStats
 
     /// <summary>Events produced by the tracker.</summary>
     public long Events => Interlocked.Read(ref _events);
+
+    /// <summary>Sum of every frame's capture-to-publish latency, milliseconds (mean over an interval = delta / delta <see cref="Processed"/>).</summary>
+    public double LatencySumMs => Interlocked.Read(ref _latencySumMicros) / 1000.0;
+
+    /// <summary>Frames whose analysis threw (a model that fails at run time).</summary>
+    public long AnalysisErrors => Interlocked.Read(ref _analysisErrors);
+
+    /// <summary>Faces whose attributes came out NaN or infinite (a model that turned bad).</summary>
+    public long NonFiniteOutputs => Interlocked.Read(ref _nonFinite);
+
+    /// <summary>Counts a frame whose analysis threw.</summary>
+    public void RecordAnalysisError() => Interlocked.Increment(ref _analysisErrors);
+
+    /// <summary>Counts a face with a NaN or infinite attribute.</summary>
+    public void RecordNonFiniteOutput() => Interlocked.Increment(ref _nonFinite);
 
     /// <summary>People counted as present after the last frame.</summary>
     public int PeoplePresent => Volatile.Read(ref _peoplePresent);
@@ -44,6 +62,7 @@ public sealed class PipelineStats
     public void Record(int faces, int events, int peoplePresent, double latencyMs)
     {
         Interlocked.Increment(ref _processed);
+        Interlocked.Add(ref _latencySumMicros, (long)(latencyMs * 1000));
         Interlocked.Add(ref _faces, faces);
         Interlocked.Add(ref _events, events);
         Volatile.Write(ref _peoplePresent, peoplePresent);

@@ -4,6 +4,7 @@ using FaceAttr.Core.Events;
 using FaceAttr.Core.Faces;
 using FaceAttr.Vision.Analysis;
 using FaceAttr.Vision.Models;
+using Microsoft.ML.OnnxRuntime;
 using FaceAttr.Tracking;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -19,6 +20,7 @@ namespace FaceAttr.Daemon;
 public sealed partial class PipelineWorker(
     IOptions<DaemonOptions> options,
     TrackerOptions trackerOptions,
+    ModelHost models,
     IEventSink sink,
     PipelineStats stats,
     IHostApplicationLifetime lifetime,
@@ -31,11 +33,7 @@ public sealed partial class PipelineWorker(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var bundle = DaemonPaths.ResolveBundle(_options);
-        using var analyzer = new FaceAnalyzer(bundle, new AnalyzerOptions
-        {
-            DetectorModel = _options.Detector,
-            Session = new SessionSettings { IntraOpThreads = _options.Threads },
-        });
+        var analyzer = models.CreateInitial();
         var tracker = new FaceTracker(_options.DeviceId, trackerOptions);
         using var channel = new FrameChannel();
         stats.AttachCapture(() => channel.Counters);
@@ -50,7 +48,7 @@ public sealed partial class PipelineWorker(
         };
         using var sourceStop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var sourceTask = Task.Run(() => supervisor.RunAsync(sourceStop.Token), CancellationToken.None);
-        LogStarted(_options.DeviceId, source.Name, bundle);
+        LogStarted(_options.DeviceId, source.Name, models.ActiveFolder!);
 
         var events = new List<TrackEvent>();
         var observations = new List<FaceObservation>();
@@ -60,6 +58,13 @@ public sealed partial class PipelineWorker(
             while (!stoppingToken.IsCancellationRequested)
             {
                 stats.MarkLoop();
+                if (models.TakeSwap() is { } swapped)
+                {
+                    // Between frames: the frame in flight finished on the old models, the next one runs on the new.
+                    analyzer.Dispose();
+                    analyzer = swapped;
+                    LogSwapped(models.ActiveFolder!);
+                }
                 using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
                 wait.CancelAfter(TimeSpan.FromSeconds(1));
                 Frame frame;
@@ -79,11 +84,29 @@ public sealed partial class PipelineWorker(
 
                 using (frame)
                 {
-                    var faces = analyzer.Analyze(frame.Image);
+                    IReadOnlyList<FaceAnalysis> faces;
+                    try
+                    {
+                        faces = analyzer.Analyze(frame.Image);
+                    }
+                    catch (Exception ex) when (ex is OnnxRuntimeException or InvalidOperationException or ArgumentException)
+                    {
+                        // A model that fails at run time loses this frame, not the daemon; the update health window counts these.
+                        stats.RecordAnalysisError();
+                        LogAnalysisFailed(ex);
+                        continue;
+                    }
+
                     observations.Clear();
                     foreach (var face in faces)
                     {
-                        observations.Add(face.ToObservation());
+                        var observation = face.ToObservation();
+                        if (!AllFinite(observation))
+                        {
+                            stats.RecordNonFiniteOutput();
+                        }
+
+                        observations.Add(observation);
                     }
 
                     events.Clear();
@@ -101,6 +124,7 @@ public sealed partial class PipelineWorker(
         }
         finally
         {
+            analyzer.Dispose();
             events.Clear();
             tracker.ExitAll(DateTimeOffset.UtcNow, events);
             PublishAll(events);
@@ -116,6 +140,19 @@ public sealed partial class PipelineWorker(
         }
     }
 
+    private static bool AllFinite(FaceObservation observation)
+    {
+        foreach (var value in observation.Attributes)
+        {
+            if (!float.IsFinite(value.Probability) || value.Value is { } v && !float.IsFinite(v))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     private void PublishAll(List<TrackEvent> events)
     {
         foreach (var e in events)
@@ -129,6 +166,12 @@ public sealed partial class PipelineWorker(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "source {Status} {Reason}")]
     private partial void LogSourceState(SourceStatus status, string? reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "now running the models of {Folder}")]
+    private partial void LogSwapped(string folder);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "analysis failed; frame skipped")]
+    private partial void LogAnalysisFailed(Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "stopping after {Frames} frames (MaxFrames)")]
     private partial void LogMaxFrames(long frames);

@@ -24,19 +24,24 @@ builder.Services.AddOptions<DaemonOptions>().Bind(builder.Configuration.GetSecti
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton(sp => MessagingSettings.From(builder.Configuration, sp.GetRequiredService<IOptions<DaemonOptions>>().Value));
 builder.Services.AddSingleton(_ => TrackingSettings.From(builder.Configuration));
+builder.Services.AddSingleton(_ => builder.Configuration.GetSection(UpdateOptions.Section).Get<UpdateOptions>() ?? new UpdateOptions());
 builder.Services.AddSingleton<IMessagingLog, MessagingLogAdapter>();
 builder.Services.AddSingleton<FaceAttr.Capture.ICaptureLog, CaptureLogAdapter>();
 builder.Services.AddSingleton<PipelineStats>();
+builder.Services.AddSingleton<ModelHost>();
 builder.Services.AddSingleton<BoardSensors>(_ => new BoardSensors());
 builder.Services.AddSingleton<StatsCollector>();
 builder.Services.AddSingleton<PublisherService>();
 builder.Services.AddSingleton<IEventSink>(sp => sp.GetRequiredService<PublisherService>());
 
 // Hosted services start in this order and stop in reverse: the broker is up before anyone connects, the echo listens
-// before the first event, the publisher is running before the pipeline produces, and at shutdown the pipeline's final
-// exits are flushed by the publisher before the echo and the broker go away.
+// before the first event, the update service has chosen the model slot before the publisher announces it and the
+// pipeline loads it, the publisher is running before the pipeline produces, and at shutdown the pipeline's final exits
+// are flushed by the publisher before the echo and the broker go away.
 builder.Services.AddHostedService<EmbeddedBrokerService>();
 builder.Services.AddHostedService<EventEcho>();
+builder.Services.AddSingleton<UpdateService>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<UpdateService>());
 builder.Services.AddHostedService(sp => sp.GetRequiredService<PublisherService>());
 builder.Services.AddHostedService<StatsHeartbeat>();
 builder.Services.AddHostedService<SystemdWatchdog>();
@@ -50,6 +55,7 @@ try
     DaemonPaths.ResolveBundle(options);
     host.Services.GetRequiredService<MessagingSettings>();
     host.Services.GetRequiredService<FaceAttr.Tracking.TrackerOptions>();
+    host.Services.GetRequiredService<UpdateOptions>().Validate();
 }
 catch (Exception ex) when (ex is OptionsException or MqttOptionsException or InvalidOperationException)
 {

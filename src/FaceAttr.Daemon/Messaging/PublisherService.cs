@@ -17,7 +17,7 @@ namespace FaceAttr.Daemon;
 /// </summary>
 public sealed partial class PublisherService(
     MessagingSettings settings,
-    IOptions<DaemonOptions> options,
+    ModelHost models,
     StatsCollector statsCollector,
     IMessagingLog messagingLog,
     ILogger<PublisherService> logger) : IHostedService, IEventSink, IAsyncDisposable
@@ -31,13 +31,21 @@ public sealed partial class PublisherService(
     /// <inheritdoc />
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        var manifest = ManifestSerializer.ReadFromFolder(DaemonPaths.ResolveBundle(options.Value));
+        var manifest = ManifestSerializer.ReadFromFolder(models.InitialFolder);
         _publisher = new MqttPublisher(settings.Mqtt, messagingLog);
         _publisher.UpdateStatus(StatusFor(manifest, _publisher.Status));
         _publisher.Commands.Register("stats", (_, _) => ValueTask.FromResult<object?>(statsCollector.Take()));
         _publisher.Start();
         LogPublishing(settings.Mqtt.Host, settings.Mqtt.Port, _publisher.Topics.Events);
         return Task.CompletedTask;
+    }
+
+    /// <summary>Puts the versions and model hashes of the bundle now running into the retained status (after an update or rollback).</summary>
+    public void ReportModels(BundleManifest manifest)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        var current = Publisher.Status;
+        Publisher.UpdateStatus(StatusFor(manifest, current) with { Camera = current.Camera });
     }
 
     /// <inheritdoc />

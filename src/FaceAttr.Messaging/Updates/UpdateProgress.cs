@@ -26,4 +26,22 @@ public sealed record UpdateProgress
 
     /// <summary>Human-readable detail, e.g. why it failed or rolled back.</summary>
     public string? Message { get; init; }
+
+    /// <summary>The request's correlation data as text, echoed so the sender can match results.</summary>
+    public string? RequestId { get; init; }
+
+    /// <summary>Version of the bundle being installed (after a rollback: of the one running again).</summary>
+    public string? Version { get; init; }
+
+    /// <summary>Version that ran before this step.</summary>
+    public string? PreviousVersion { get; init; }
+
+    /// <summary>The A/B slot involved.</summary>
+    public string? Slot { get; init; }
+
+    /// <summary>Finer step (receive, verify, extract, check, install, switch, health, commit, rollback).</summary>
+    public string? Stage { get; init; }
+
+    /// <summary>Machine-readable reason of a failure or rollback (e.g. <c>unknown_key</c>, <c>unhealthy</c>).</summary>
+    public string? Failure { get; init; }
 }
