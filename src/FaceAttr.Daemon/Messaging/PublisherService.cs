@@ -92,8 +92,9 @@ public sealed partial class PublisherService(
         }
     }
 
-    private static DeviceStatus StatusFor(BundleManifest manifest, DeviceStatus current) => current with
+    private DeviceStatus StatusFor(BundleManifest manifest, DeviceStatus current) => current with
     {
+        Groups = [.. settings.Mqtt.FleetGroups],
         Versions = new Dictionary<string, string>
         {
             ["daemon"] = typeof(PublisherService).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown",

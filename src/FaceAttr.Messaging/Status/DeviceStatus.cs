@@ -40,6 +40,9 @@ public sealed record DeviceStatus
     /// <summary>Loaded models and their file hashes.</summary>
     public IReadOnlyList<ModelInfo> Models { get; init; } = [];
 
+    /// <summary>Fleet groups the device answers commands for; empty when none.</summary>
+    public IReadOnlyList<string> Groups { get; init; } = [];
+
     /// <summary>State of the frame source, when the daemon has one.</summary>
     public CameraStatus? Camera { get; init; }
 }
