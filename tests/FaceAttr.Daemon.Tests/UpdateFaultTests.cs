@@ -141,6 +141,41 @@ public sealed class UpdateFaultTests(ITestOutputHelper output) : IAsyncLifetime,
         Assert.False(restarted.HasExited);
     }
 
+    [Fact]
+    public async Task ABundleSentInMqttChunksIsInstalledAndAGapIsRefused()
+    {
+        var clip = await TestClips.ChangingPersonAsync();
+        if (clip is null)
+        {
+            output.WriteLine($"SKIPPED (real data absent): no UTKFace images under {TestPaths.Data}");
+            return;
+        }
+
+        await using var subscriber = await TestSubscriber.ConnectAsync(_broker.Port, "faceattr/it-chunks/#");
+        await using var daemon = DaemonProcess.Start(DaemonArgs("it-chunks", clip));
+        await subscriber.WaitUntilAsync(m => Statuses(m).Any(s => Bundle(s) == "faceattr-default@0.1.0"), Patience, "online status");
+
+        // A chunk out of order ends the transfer with a reason.
+        var (archive, signature) = Bundle("0.2.0", _trusted);
+        Assert.True((await Command(subscriber, "update", $$"""{"transfer":"mqtt","signature":{{signature.ToJson()}},"request_id":"gap-1"}""", "it-chunks")).GetProperty("ok").GetBoolean());
+        var gap = await Command(subscriber, "update_chunk", $$"""{"request_id":"gap-1","index":1,"total":3,"data":"AAAA"}""", "it-chunks");
+        Assert.Equal("truncated", Error(gap)); // chunk 0 never came
+
+        // The whole archive in 32 KB chunks through the rollout library, as faceattr deploy --via-mqtt sends it.
+        await using var client = new FaceAttr.Client.FaceAttrClient(new FaceAttr.Client.FaceAttrClientOptions
+        {
+            Host = MosquittoBroker.Host, Port = _broker.Port, SubscribeUpdates = true,
+        });
+        client.Start();
+        var report = await new FaceAttr.Client.FleetRollout(client).RunAsync(["it-chunks"], new FaceAttr.Client.RolloutOptions
+        {
+            Archive = archive, Signature = JsonDocument.Parse(signature.ToJson()).RootElement, CanaryPercent = 0, DeviceTimeout = Patience,
+        }, progress: null, CancellationToken.None);
+        Assert.True(report.Completed, $"{report.StoppedReason}: {report.Outcomes[0].Message}");
+        Assert.Equal(("succeeded", "0.2.0"), (report.Outcomes[0].State, report.Outcomes[0].Version));
+        output.WriteLine($"{archive.Length} bytes in {(archive.Length + 32767) / 32768} chunks");
+    }
+
     private string[] DaemonArgs(string device, string clip, double healthSeconds = 4) =>
     [
         $"--FaceAttr:DeviceId={device}", "--FaceAttr:Fps=5", $"--FaceAttr:Bundle={TestPaths.RequireBundle()}",

@@ -108,14 +108,19 @@ public sealed class FleetRollout(FaceAttrClient client)
         {
             var payload = new Dictionary<string, object?>
             {
-                ["url"] = options.Url.ToString(),
                 ["signature"] = options.Signature,
                 ["request_id"] = RequestId(device),
                 ["force"] = options.Force,
             };
+            payload[options.Url is null ? "transfer" : "url"] = options.Url?.ToString() ?? "mqtt";
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(60));
+            timeout.CancelAfter(options.DeviceTimeout);
             var reply = await client.SendCommandAsync(device, "update", payload, timeout.Token).ConfigureAwait(false);
+            if (reply.Ok && options.Url is null)
+            {
+                reply = await SendChunksAsync(device, options, timeout.Token).ConfigureAwait(false);
+            }
+
             report(reply.Ok
                 ? outcomes[device] with { State = "accepted" }
                 : outcomes[device] with { State = "refused", Failure = reply.Error?.Code, Message = reply.Error?.Message });
@@ -151,6 +156,31 @@ public sealed class FleetRollout(FaceAttrClient client)
                 report(outcomes[device] with { State = "timeout", Message = $"no final state within {options.DeviceTimeout.TotalSeconds:0} s" });
             }
         }
+    }
+
+    /// <summary>Sends the archive in order, one request/response per chunk (the device's reply paces the sender); the last reply or the first error.</summary>
+    private async Task<CommandReply> SendChunksAsync(string device, RolloutOptions options, CancellationToken cancellationToken)
+    {
+        var total = (int)((options.Archive.Length + options.ChunkBytes - 1) / options.ChunkBytes);
+        CommandReply? reply = null;
+        for (var index = 0; index < total; index++)
+        {
+            var chunk = options.Archive.Slice(index * options.ChunkBytes, Math.Min(options.ChunkBytes, options.Archive.Length - (index * options.ChunkBytes)));
+            var payload = new Dictionary<string, object?>
+            {
+                ["request_id"] = RequestId(device),
+                ["index"] = index,
+                ["total"] = total,
+                ["data"] = Convert.ToBase64String(chunk.Span),
+            };
+            reply = await client.SendCommandAsync(device, "update_chunk", payload, cancellationToken).ConfigureAwait(false);
+            if (!reply.Ok)
+            {
+                return reply;
+            }
+        }
+
+        return reply!;
     }
 
     private string RequestId(string device) => $"deploy-{_runId}-{device}";

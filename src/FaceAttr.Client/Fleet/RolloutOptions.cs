@@ -5,8 +5,17 @@ namespace FaceAttr.Client;
 /// <summary>What to roll out and how carefully.</summary>
 public sealed record RolloutOptions
 {
-    /// <summary>Where every device downloads the archive (http or https, reachable from the devices).</summary>
-    public required Uri Url { get; init; }
+    /// <summary>Where every device downloads the archive (http or https, reachable from the devices); null sends <see cref="Archive"/> over MQTT.</summary>
+    public Uri? Url { get; init; }
+
+    /// <summary>The archive itself, sent in <see cref="ChunkBytes"/> pieces over MQTT to each device when there is no <see cref="Url"/> (sites with only a broker).</summary>
+    public ReadOnlyMemory<byte> Archive { get; init; }
+
+    /// <summary>
+    /// Size of one MQTT chunk. Range 4–45 KB; default 32 KB: base64 inside the JSON command stays under the device's
+    /// 64 KB command payload limit.
+    /// </summary>
+    public int ChunkBytes { get; init; } = 32 * 1024;
 
     /// <summary>The archive's signature document (the <c>.sig</c> JSON), passed to the devices unchanged.</summary>
     public required JsonElement Signature { get; init; }
@@ -23,9 +32,14 @@ public sealed record RolloutOptions
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid value.</summary>
     public void Validate()
     {
-        if (Url.Scheme is not ("http" or "https"))
+        if (Url is null ? Archive.IsEmpty : Url.Scheme is not ("http" or "https"))
         {
-            throw new ArgumentException($"the bundle URL must be http:// or https://, not {Url.Scheme}://", nameof(Url));
+            throw new ArgumentException("give the bundle as an http:// or https:// URL, or its bytes to send over MQTT", nameof(Url));
+        }
+
+        if (ChunkBytes is < 4096 or > 45 * 1024)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ChunkBytes), ChunkBytes, "must be 4–45 KB");
         }
 
         if (Signature.ValueKind != JsonValueKind.Object)

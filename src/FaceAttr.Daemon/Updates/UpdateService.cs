@@ -46,7 +46,11 @@ public sealed partial class UpdateService(
     private HealthWindow.Snapshot _baseline;
 
     /// <summary>Verbs this service answers.</summary>
-    public static readonly IReadOnlyList<string> Verbs = ["update", "rollback"];
+    public static readonly IReadOnlyList<string> Verbs = ["update", "update_chunk", "rollback"];
+
+    // A transfer over MQTT chunks that stays silent this long is abandoned, so a vanished sender cannot block updates.
+    private static readonly TimeSpan ChunkIdleLimit = TimeSpan.FromSeconds(60);
+    private ChunkTransfer? _transfer;
 
     /// <inheritdoc />
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -103,6 +107,7 @@ public sealed partial class UpdateService(
         }
 
         commands.Register("update", HandleUpdateAsync);
+        commands.Register("update_chunk", HandleChunkAsync);
         commands.Register("rollback", HandleRollbackAsync);
         return Task.CompletedTask;
     }
@@ -123,6 +128,7 @@ public sealed partial class UpdateService(
     /// <inheritdoc />
     public void Dispose()
     {
+        Volatile.Read(ref _transfer)?.Receiver.Dispose();
         _http?.Dispose();
         _trust?.Dispose();
         _stopping.Dispose();
@@ -139,13 +145,103 @@ public sealed partial class UpdateService(
             throw new CommandException(FailureCode(refused), refused.Reason);
         }
 
+        AbandonIdleTransfer();
         if (!_busy.Wait(0, CancellationToken.None))
         {
             throw new CommandException(CommandErrorCodes.Busy, "another update is running");
         }
 
-        _running = Task.Run(() => RunUpdateAsync(url, signature, request), CancellationToken.None);
+        if (url is null)
+        {
+            // The archive follows in update_chunk commands; the signed length caps what is accepted.
+            var receiver = new ChunkedBundleReceiver(_slots!.TempFolder, ReceiveLimits(), signature.ArchiveBytes);
+            Volatile.Write(ref _transfer, new ChunkTransfer(signature, request, receiver, time.GetTimestamp()));
+        }
+        else
+        {
+            _running = Task.Run(() => RunUpdateAsync(signature, request, (progress, ct) =>
+                _updater!.InstallFromUrlAsync(new BundleDownloader(_http!, ReceiveLimits()), url, signature, request, progress, ct)), CancellationToken.None);
+        }
+
         return ValueTask.FromResult<object?>(new UpdateAccepted(requestId, signature.Bundle, signature.Version, _slots!.Current?.Version));
+    }
+
+    private ValueTask<object?> HandleChunkAsync(JsonElement payload, CancellationToken cancellationToken)
+    {
+        var chunk = UpdateChunk.Parse(payload);
+        var transfer = Volatile.Read(ref _transfer);
+        if (transfer is null || transfer.Request.RequestId != chunk.RequestId)
+        {
+            throw new CommandException("no_transfer", $"update_chunk: no transfer {chunk.RequestId} is open (start it with update and \"transfer\": \"mqtt\")");
+        }
+
+        ChunkOutcome outcome;
+        try
+        {
+            outcome = transfer.Receiver.Accept(chunk.Index, chunk.Total, chunk.Data);
+            transfer.LastChunk = time.GetTimestamp();
+        }
+        catch (UpdateException ex)
+        {
+            var failed = UpdateResult.Failed(ex, transfer.Request.RequestId) with { Bundle = transfer.Signature.Bundle, Version = transfer.Signature.Version };
+            EndTransfer(transfer);
+            Publish(failed, UpdateState.Failed);
+            throw new CommandException(FailureCode(failed), failed.Reason);
+        }
+
+        if (outcome != ChunkOutcome.Complete)
+        {
+            return ValueTask.FromResult<object?>(new ChunkReceipt(transfer.Receiver.Received, transfer.Receiver.Total, Complete: false));
+        }
+
+        var archive = transfer.Receiver.TakeArchive();
+        Volatile.Write(ref _transfer, null);
+        transfer.Receiver.Dispose();
+        _running = Task.Run(() => RunUpdateAsync(transfer.Signature, transfer.Request, (progress, ct) =>
+        {
+            using (archive)
+            {
+                return Task.FromResult(_updater!.Install(archive, transfer.Signature, transfer.Request, progress, ct));
+            }
+        }), CancellationToken.None);
+        return ValueTask.FromResult<object?>(new ChunkReceipt(chunk.Total, chunk.Total, Complete: true));
+    }
+
+    private void AbandonIdleTransfer()
+    {
+        if (Volatile.Read(ref _transfer) is { } open && time.GetElapsedTime(open.LastChunk) > ChunkIdleLimit)
+        {
+            EndTransfer(open);
+            Publish(new UpdateResult
+            {
+                Ok = false, Stage = UpdateStage.Receive, Failure = UpdateFailure.Truncated, RequestId = open.Request.RequestId,
+                Bundle = open.Signature.Bundle, Version = open.Signature.Version,
+                Reason = $"no chunk for {ChunkIdleLimit.TotalSeconds:0} s: transfer abandoned after {open.Receiver.Received} of {open.Receiver.Total} chunks",
+            }, UpdateState.Failed);
+        }
+    }
+
+    private void EndTransfer(ChunkTransfer transfer)
+    {
+        if (Interlocked.CompareExchange(ref _transfer, null, transfer) == transfer)
+        {
+            transfer.Receiver.Dispose();
+            _busy.Release();
+        }
+    }
+
+    private ReceiveOptions ReceiveLimits() => new() { MaxBytes = options.MaxBundleMegabytes * 1024L * 1024 };
+
+    /// <summary>An update whose archive is arriving in MQTT chunks.</summary>
+    private sealed class ChunkTransfer(BundleSignature signature, UpdateRequest request, ChunkedBundleReceiver receiver, long started)
+    {
+        public BundleSignature Signature => signature;
+
+        public UpdateRequest Request => request;
+
+        public ChunkedBundleReceiver Receiver => receiver;
+
+        public long LastChunk { get; set; } = started;
     }
 
     private async ValueTask<object?> HandleRollbackAsync(JsonElement payload, CancellationToken cancellationToken)
@@ -174,14 +270,14 @@ public sealed partial class UpdateService(
         }
     }
 
-    private async Task RunUpdateAsync(Uri url, BundleSignature signature, UpdateRequest request)
+    private async Task RunUpdateAsync(BundleSignature signature, UpdateRequest request,
+        Func<IProgress<BundleProgress>, CancellationToken, Task<UpdateResult>> install)
     {
         try
         {
             var start = _baseline;
             var progress = new Progress<BundleProgress>(p => Publish(signature, p));
-            var downloader = new BundleDownloader(_http!, new ReceiveOptions { MaxBytes = options.MaxBundleMegabytes * 1024L * 1024 });
-            var installed = await _updater!.InstallFromUrlAsync(downloader, url, signature, request, progress, _stopping.Token).ConfigureAwait(false);
+            var installed = await install(progress, _stopping.Token).ConfigureAwait(false);
             if (!installed.Ok)
             {
                 Publish(installed, UpdateState.Failed);
@@ -210,7 +306,7 @@ public sealed partial class UpdateService(
                 return;
             }
 
-            var committed = _updater.Commit(request.RequestId);
+            var committed = _updater!.Commit(request.RequestId);
             Publish(committed with { PreviousVersion = installed.PreviousVersion }, committed.Ok ? UpdateState.Succeeded : UpdateState.Failed);
             LogCommitted(committed.Version ?? "?", committed.Slot ?? "?");
         }
