@@ -12,13 +12,14 @@ bundle=artifacts/models/default
 [ -f "$bundle/manifest.json" ] || { echo "build-deb.sh: no model bundle at $bundle; run ./setup.sh" >&2; exit 1; }
 version=$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' Directory.Build.props | head -1)
 
-tools/packaging/publish.sh "$rid" >/dev/null
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
+# A private publish folder: the emulated smoke test may be running the one in artifacts/publish meanwhile.
+tools/packaging/publish.sh "$rid" "$stage/publish" >/dev/null
 pkg="$stage/faceattr"
 install -d "$pkg/DEBIAN" "$pkg/usr/lib/faceattr" "$pkg/usr/share/faceattr/profiles" "$pkg/usr/share/faceattr/models" \
   "$pkg/etc/faceattr" "$pkg/lib/systemd/system" "$pkg/usr/share/doc/faceattr"
-cp -a "artifacts/publish/$rid/." "$pkg/usr/lib/faceattr/"
+cp -a "$stage/publish/." "$pkg/usr/lib/faceattr/"
 cp firmware-config/*.json "$pkg/usr/share/faceattr/profiles/"
 cp -a "$bundle" "$pkg/usr/share/faceattr/models/default"
 rm -rf "$pkg/usr/share/faceattr/models/default/samples" "$pkg/usr/share/faceattr/models/default/.recipe-sha256"

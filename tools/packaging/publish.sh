@@ -1,17 +1,17 @@
 #!/usr/bin/env bash
 # Publishes faceattrd self-contained for one Linux architecture and prints a size report.
-#   tools/packaging/publish.sh [linux-arm64|linux-x64]   -> artifacts/publish/<rid>/
-# Single file (the .NET runtime and every managed assembly in one executable) with ONNX Runtime's native libraries
-# beside it, invariant globalization (no ICU on the board), no debug symbols or XML docs. Only Linux native libraries
+#   tools/packaging/publish.sh [linux-arm64|linux-x64] [OUTPUT]   -> OUTPUT (default artifacts/publish/<rid>/)
+# Trimmed single file (the .NET runtime and the managed code the daemon reaches, in one executable) with ONNX
+# Runtime's native libraries beside it, invariant globalization (no ICU on the board), no debug symbols or XML docs. Only Linux native libraries
 # of the target architecture are kept: the ONNX Runtime package also carries Windows/macOS binaries.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 rid="${1:-linux-arm64}"
 case "$rid" in linux-arm64|linux-x64) ;; *) echo "publish.sh: unsupported runtime '$rid' (linux-arm64, linux-x64)" >&2; exit 2 ;; esac
-out="artifacts/publish/$rid"
+out="${2:-artifacts/publish/$rid}"
 rm -rf "$out"
 dotnet publish src/FaceAttr.Daemon -c Release -r "$rid" --self-contained \
-  -p:PublishSingleFile=true -p:IncludeNativeLibrariesForSelfExtract=false \
+  -p:PublishSingleFile=true -p:PublishTrimmed=true -p:IncludeNativeLibrariesForSelfExtract=false \
   -p:InvariantGlobalization=true -p:DebugType=none -p:GenerateDocumentationFile=false \
   --nologo -v quiet -o "$out"
 

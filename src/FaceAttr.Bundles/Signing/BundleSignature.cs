@@ -56,7 +56,7 @@ public sealed record BundleSignature
         $"{Format}\n{Algorithm}\n{KeyId}\n{Bundle}\n{Version}\n{ArchiveSha256}\n{ArchiveBytes}\n");
 
     /// <summary>Indented JSON of the signature file.</summary>
-    public string ToJson() => JsonSerializer.Serialize(this, IndentedOptions);
+    public string ToJson() => JsonSerializer.Serialize(this, UpdateJson.Info<BundleSignature>(IndentedOptions));
 
     /// <summary>Writes the signature file.</summary>
     public void Save(string path) => File.WriteAllText(path, ToJson() + "\n");
@@ -85,7 +85,7 @@ public sealed record BundleSignature
         BundleSignature? sig;
         try
         {
-            sig = JsonSerializer.Deserialize<BundleSignature>(json, IndentedOptions);
+            sig = JsonSerializer.Deserialize(json, UpdateJson.Info<BundleSignature>(IndentedOptions));
         }
         catch (JsonException ex)
         {

@@ -228,7 +228,7 @@ public sealed class SlotStore
                     KeyId = keyId,
                     Files = files,
                 };
-                var sealBytes = JsonSerializer.SerializeToUtf8Bytes(seal, FileJson);
+                var sealBytes = JsonSerializer.SerializeToUtf8Bytes(seal, UpdateJson.Info<SlotSeal>(FileJson));
                 DurableFile.WriteAtomic(Path.Combine(folder, SealFile), sealBytes, _options.WrapWrite);
                 Step(SlotStep.Sealed, slot);
                 var installed = new InstalledSlot(slot, folder, seal, Convert.ToHexStringLower(SHA256.HashData(sealBytes)), SlotState.Committed);
@@ -401,7 +401,7 @@ public sealed class SlotStore
         SlotSeal? seal;
         try
         {
-            seal = JsonSerializer.Deserialize<SlotSeal>(sealBytes, FileJson);
+            seal = JsonSerializer.Deserialize(sealBytes, UpdateJson.Info<SlotSeal>(FileJson));
         }
         catch (JsonException ex)
         {
@@ -472,7 +472,7 @@ public sealed class SlotStore
 
         try
         {
-            var pointer = JsonSerializer.Deserialize<SlotPointer>(File.ReadAllBytes(path), FileJson);
+            var pointer = JsonSerializer.Deserialize(File.ReadAllBytes(path), UpdateJson.Info<SlotPointer>(FileJson));
             if (pointer is null || !SlotNames.Contains(pointer.Slot))
             {
                 problem = $"{name} pointer names no slot";
@@ -489,7 +489,7 @@ public sealed class SlotStore
     }
 
     private void WritePointer(string name, SlotPointer pointer) =>
-        DurableFile.WriteAtomic(Path.Combine(Root, name), JsonSerializer.SerializeToUtf8Bytes(pointer, FileJson), _options.WrapWrite);
+        DurableFile.WriteAtomic(Path.Combine(Root, name), JsonSerializer.SerializeToUtf8Bytes(pointer, UpdateJson.Info<SlotPointer>(FileJson)), _options.WrapWrite);
 
     private void Step(SlotStep step, string? detail) => _options.StepHook?.Invoke(step, detail);
 

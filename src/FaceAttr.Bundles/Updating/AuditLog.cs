@@ -117,7 +117,7 @@ public sealed class AuditLog
             {
                 try
                 {
-                    if (JsonSerializer.Deserialize<AuditEntry>(line, UpdateJson.Options) is { } e)
+                    if (JsonSerializer.Deserialize(line, UpdateJson.Info<AuditEntry>(UpdateJson.Options)) is { } e)
                     {
                         entries.Add(e);
                     }

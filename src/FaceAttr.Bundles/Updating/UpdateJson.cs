@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace FaceAttr.Bundles.Updating;
 
@@ -12,8 +13,17 @@ public static class UpdateJson
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+        // Reflection in normal builds; compile-time metadata in the trimmed daemon (JsonResolvers.ReflectionElse).
+        TypeInfoResolver = FaceAttr.Core.JsonResolvers.ReflectionElse(BundlesJsonContext.Default),
     };
 
     /// <summary>Compact JSON of a value (one line: audit log, MQTT payloads).</summary>
-    public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);
+    public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Info<T>(Options));
+
+    /// <summary>The metadata of <typeparamref name="T"/> under <paramref name="options"/> (these options or a copy of them).</summary>
+    public static JsonTypeInfo<T> Info<T>(JsonSerializerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return (JsonTypeInfo<T>)options.GetTypeInfo(typeof(T));
+    }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace FaceAttr.Core.Bundles;
 
@@ -9,7 +10,10 @@ public static class ManifestSerializer
     /// <summary>The file name of a manifest inside a bundle folder.</summary>
     public const string FileName = "manifest.json";
 
-    /// <summary>JSON options used for manifests: snake_case, indented, enums as their contract strings.</summary>
+    /// <summary>
+    /// JSON options used for manifests: snake_case, indented, enums as their contract strings; compile-time metadata
+    /// (<see cref="ManifestJsonContext"/>) in the trimmed daemon (<see cref="JsonResolvers.ReflectionElse"/>).
+    /// </summary>
     public static readonly JsonSerializerOptions Options = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
@@ -17,10 +21,13 @@ public static class ManifestSerializer
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         AllowTrailingCommas = false,
+        TypeInfoResolver = FaceAttr.Core.JsonResolvers.ReflectionElse(ManifestJsonContext.Default),
     };
 
+    private static JsonTypeInfo<BundleManifest> ManifestInfo => (JsonTypeInfo<BundleManifest>)Options.GetTypeInfo(typeof(BundleManifest));
+
     /// <summary>Serializes a manifest to indented JSON.</summary>
-    public static string ToJson(BundleManifest manifest) => JsonSerializer.Serialize(manifest, Options);
+    public static string ToJson(BundleManifest manifest) => JsonSerializer.Serialize(manifest, ManifestInfo);
 
     /// <summary>Parses and validates a manifest.</summary>
     /// <exception cref="BundleFormatException">The JSON is malformed or breaks the contract.</exception>
@@ -29,7 +36,7 @@ public static class ManifestSerializer
         BundleManifest? manifest;
         try
         {
-            manifest = JsonSerializer.Deserialize<BundleManifest>(json, Options);
+            manifest = JsonSerializer.Deserialize(json, ManifestInfo);
         }
         catch (JsonException ex)
         {
@@ -71,6 +78,11 @@ public static class ManifestSerializer
         {
             throw new BundleFormatException(
                 $"{source}: taxonomy_version {manifest.TaxonomyVersion} is newer than this runtime's {Taxonomy.Version}");
+        }
+
+        if (string.IsNullOrWhiteSpace(manifest.MinRuntimeVersion))
+        {
+            throw new BundleFormatException($"{source}: min_runtime_version must be set (e.g. \"0.1.0\")");
         }
 
         var ids = new HashSet<string>(StringComparer.Ordinal);

@@ -374,9 +374,9 @@ public sealed partial class UpdateService(
 
     private static UpdateState MapFinal(UpdateResult result) => result.Ok ? UpdateState.Succeeded : UpdateState.Failed;
 
-    private static string StageName(UpdateStage stage) => JsonSerializer.Serialize(stage).Trim('"');
+    private static string StageName(UpdateStage stage) => UpdateJson.Serialize(stage).Trim('"');
 
-    private static string FailureCode(UpdateResult result) => JsonSerializer.Serialize(result.Failure).Trim('"');
+    private static string FailureCode(UpdateResult result) => UpdateJson.Serialize(result.Failure).Trim('"');
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "model slots: {Note}")]
     private partial void LogRecovery(string note);

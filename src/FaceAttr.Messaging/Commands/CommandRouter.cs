@@ -97,7 +97,7 @@ public sealed class CommandRouter
         try
         {
             var result = await handler(argument, cancellationToken).ConfigureAwait(false);
-            JsonElement? element = result is null ? null : JsonSerializer.SerializeToElement(result, result.GetType(), PayloadSerializer.Options);
+            JsonElement? element = result is null ? null : JsonSerializer.SerializeToElement(result, PayloadSerializer.Options.GetTypeInfo(result.GetType()));
             _log.Log(MessagingLogLevel.Debug, $"command '{verb}' answered");
             return new CommandReply { Device = Device, Verb = echo, Ok = true, Timestamp = _time.GetUtcNow(), Result = element };
         }

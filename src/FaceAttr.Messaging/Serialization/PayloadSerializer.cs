@@ -95,11 +95,15 @@ public static class PayloadSerializer
         }
     }
 
+    /// <summary>The metadata of <typeparamref name="T"/> under <see cref="Options"/>.</summary>
+    /// <exception cref="NotSupportedException">The type is not a contract payload and reflection is off (trimmed program).</exception>
+    public static JsonTypeInfo<T> Info<T>() => (JsonTypeInfo<T>)Options.GetTypeInfo(typeof(T));
+
     internal static byte[] Serialize<T>(T value)
     {
         try
         {
-            return JsonSerializer.SerializeToUtf8Bytes(value, Options);
+            return JsonSerializer.SerializeToUtf8Bytes(value, Info<T>());
         }
         catch (Exception ex) when (ex is JsonException or ArgumentException or NotSupportedException)
         {
@@ -134,7 +138,7 @@ public static class PayloadSerializer
 
         try
         {
-            value = JsonSerializer.Deserialize<T>(utf8Json, Options);
+            value = JsonSerializer.Deserialize(utf8Json, Info<T>());
         }
         catch (JsonException ex)
         {
@@ -160,7 +164,8 @@ public static class PayloadSerializer
             DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
             NumberHandling = JsonNumberHandling.Strict,
             RespectNullableAnnotations = true,
-            TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
+            // Reflection in normal builds (a client's request objects too); compile-time metadata in the trimmed daemon.
+            TypeInfoResolver = FaceAttr.Core.JsonResolvers.ReflectionElse(PayloadJsonContext.Default),
         };
         options.Converters.Add(new BoxFJsonConverter());
         options.Converters.Add(new UtcTimestampJsonConverter());

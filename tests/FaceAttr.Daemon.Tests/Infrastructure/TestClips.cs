@@ -37,6 +37,17 @@ public static class TestClips
         return await SlideshowAsync("changing-person.avi", [(man, 3), (woman, 6), (null, 3)]);
     }
 
+    /// <summary>
+    /// One person standing still: the UTKFace man of 35 for 3 s (looped by the pipe source). For the emulated run, whose
+    /// frames are many seconds apart: the face stays where it was, so the track holds whatever the gap. Null when the real
+    /// face data is absent outside CI.
+    /// </summary>
+    public static async Task<string?> StillPersonAsync()
+    {
+        var utk = TestPaths.DataOrFailInCi(Path.Combine("utkface", "images"));
+        return utk is null ? null : await SlideshowAsync("still-person.avi", [(First(utk, "35_0_0_"), 3)]);
+    }
+
     /// <summary>The bundle's six group photos (22 faces), 2 s each: many people entering and leaving.</summary>
     public static Task<string> GroupPhotosAsync()
     {
