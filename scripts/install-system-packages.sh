@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Debian/Ubuntu packages the tests use: python3-onnx (the ONNX checker run with /usr/bin/python3),
 # mosquitto (a real broker for the MQTT tests), ffmpeg (the pipe capture source), file (the publish
-# script's architecture check), and for the emulated arm64 smoke test qemu-user-static with the arm64
+# script's architecture check), patchelf and g++ (the libtorch compatibility shim of training), and for the emulated arm64 smoke test qemu-user-static with the arm64
 # C/C++ runtime (libc6-arm64-cross, libstdc++6-arm64-cross). Installs only what is missing; needs
 # root or sudo for that.
 set -euo pipefail
 
-packages=(python3-onnx mosquitto mosquitto-clients ffmpeg file qemu-user-static libc6-arm64-cross libstdc++6-arm64-cross)
+packages=(python3-onnx mosquitto mosquitto-clients ffmpeg file qemu-user-static libc6-arm64-cross libstdc++6-arm64-cross patchelf g++)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

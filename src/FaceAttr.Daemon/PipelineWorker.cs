@@ -21,6 +21,7 @@ public sealed partial class PipelineWorker(
     IOptions<DaemonOptions> options,
     TrackerOptions trackerOptions,
     ModelHost models,
+    DeviceService device,
     IEventSink sink,
     PipelineStats stats,
     IHostApplicationLifetime lifetime,
@@ -84,6 +85,21 @@ public sealed partial class PipelineWorker(
 
                 using (frame)
                 {
+                    if (device.Presence is { } presence && !presence.ShouldCapture(frame.CapturedAt, tracker.PresentCount > 0))
+                    {
+                        // Nobody there (PIR quiet, no face for a while): skip the models; people still time out.
+                        events.Clear();
+                        tracker.Update(frame.CapturedAt, [], events);
+                        PublishAll(events);
+                        stats.RecordIdle(events.Count, tracker.PresentCount);
+                        if (ReachedMaxFrames(ref frames))
+                        {
+                            break;
+                        }
+
+                        continue;
+                    }
+
                     IReadOnlyList<FaceAnalysis> faces;
                     try
                     {
@@ -115,9 +131,8 @@ public sealed partial class PipelineWorker(
                     stats.Record(faces.Count, events.Count, tracker.PresentCount, Stopwatch.GetElapsedTime(frame.Timestamp).TotalMilliseconds);
                 }
 
-                if (_options.MaxFrames > 0 && ++frames >= _options.MaxFrames)
+                if (ReachedMaxFrames(ref frames))
                 {
-                    LogMaxFrames(frames);
                     break;
                 }
             }
@@ -138,6 +153,17 @@ public sealed partial class PipelineWorker(
         {
             lifetime.StopApplication();
         }
+    }
+
+    private bool ReachedMaxFrames(ref long frames)
+    {
+        if (_options.MaxFrames <= 0 || ++frames < _options.MaxFrames)
+        {
+            return false;
+        }
+
+        LogMaxFrames(frames);
+        return true;
     }
 
     private static bool AllFinite(FaceObservation observation)

@@ -29,7 +29,9 @@ builder.Services.AddSingleton<IMessagingLog, MessagingLogAdapter>();
 builder.Services.AddSingleton<FaceAttr.Capture.ICaptureLog, CaptureLogAdapter>();
 builder.Services.AddSingleton<PipelineStats>();
 builder.Services.AddSingleton<ModelHost>();
-builder.Services.AddSingleton<BoardSensors>(_ => new BoardSensors());
+builder.Services.AddSingleton(_ => new FaceAttr.Device.BoardSensors(FaceAttr.Device.BoardPaths.Default));
+builder.Services.AddSingleton(_ => builder.Configuration.GetSection(FaceAttr.Device.DeviceOptions.Section).Get<FaceAttr.Device.DeviceOptions>() ?? new FaceAttr.Device.DeviceOptions());
+builder.Services.AddSingleton<DeviceService>();
 builder.Services.AddSingleton<StatsCollector>();
 builder.Services.AddSingleton<PublisherService>();
 builder.Services.AddSingleton<IEventSink>(sp => sp.GetRequiredService<PublisherService>());
@@ -45,6 +47,7 @@ builder.Services.AddHostedService(sp => sp.GetRequiredService<UpdateService>());
 builder.Services.AddHostedService(sp => sp.GetRequiredService<PublisherService>());
 builder.Services.AddHostedService<StatsHeartbeat>();
 builder.Services.AddHostedService<SystemdWatchdog>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<DeviceService>());
 builder.Services.AddHostedService<PipelineWorker>();
 
 using var host = builder.Build();
@@ -56,8 +59,9 @@ try
     host.Services.GetRequiredService<MessagingSettings>();
     host.Services.GetRequiredService<FaceAttr.Tracking.TrackerOptions>();
     host.Services.GetRequiredService<UpdateOptions>().Validate();
+    host.Services.GetRequiredService<FaceAttr.Device.DeviceOptions>().Validate();
 }
-catch (Exception ex) when (ex is OptionsException or MqttOptionsException or InvalidOperationException)
+catch (Exception ex) when (ex is OptionsException or MqttOptionsException or FaceAttr.Device.DeviceOptionsException or InvalidOperationException)
 {
     // A bad value names its key; the binder's own conversion errors arrive as InvalidOperationException.
     Console.Error.WriteLine($"faceattrd: configuration error: {ex.Message}");

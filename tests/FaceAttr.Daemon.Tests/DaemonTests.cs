@@ -64,6 +64,40 @@ public sealed class DaemonTests
         Assert.Contains("pipeline stopped: 8 frames", stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task WithAQuietMotionSensorTheCameraIdlesOnceNobodyIsThere()
+    {
+        // A simulated GPIO chip whose PIR never fires: the gate starts awake, sees the sample photos' faces, and once the
+        // pictures run out of faces it idles — analysis stops, so the second photo (more faces) yields no new enter.
+        var folder = Directory.CreateTempSubdirectory("faceattr-idle-").FullName;
+        try
+        {
+            File.Copy(Path.Combine(TestPaths.RequireBundle(), "samples", "sample1.jpg"), Path.Combine(folder, "a.jpg"));
+            using (var grey = new SixLabors.ImageSharp.Image<SixLabors.ImageSharp.PixelFormats.Rgb24>(640, 480, new SixLabors.ImageSharp.PixelFormats.Rgb24(128, 128, 128)))
+            {
+                SixLabors.ImageSharp.ImageExtensions.SaveAsPng(grey, Path.Combine(folder, "b.png"));
+            }
+
+            File.Copy(Path.Combine(folder, "b.png"), Path.Combine(folder, "b2.png")); // 8 s of an empty scene
+            File.Copy(Path.Combine(TestPaths.RequireBundle(), "samples", "sample2.jpg"), Path.Combine(folder, "c.jpg"));
+            var (exit, stdout, stderr) = await RunDaemon(
+                "--FaceAttr:MaxFrames=80", "--FaceAttr:Fps=5", "--FaceAttr:ImageHoldSeconds=4", $"--FaceAttr:ImagesPath={folder}",
+                $"--FaceAttr:Bundle={TestPaths.RequireBundle()}", "--FaceAttr:Device:Simulated=true", "--FaceAttr:Device:MotionPin=4",
+                "--FaceAttr:Device:LedPin=17", "--FaceAttr:Device:ButtonPin=27", "--FaceAttr:Device:IdleAfterSeconds=3");
+            Assert.True(exit == 0, stderr);
+            Assert.Contains("camera idle until motion", stderr, StringComparison.Ordinal);
+            var enters = stdout.Split('\n').Where(l => l.Contains("\"kind\":\"enter\"", StringComparison.Ordinal))
+                .Select(l => JsonDocument.Parse(l).RootElement.GetProperty("timestamp").GetDateTimeOffset()).ToList();
+            Assert.NotEmpty(enters);
+            // Everyone entered while the first photo showed; the last photo, 12 s later, was never analysed.
+            Assert.All(enters, at => Assert.True((at - enters.Min()).TotalSeconds < 4, $"an enter {(at - enters.Min()).TotalSeconds:0.0} s after the first"));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     private static async Task<(int Exit, string Stdout, string Stderr)> RunDaemon(params string[] args)
     {
         var (exit, stdout, stderr) = await DaemonProcess.RunAsync(["--FaceAttr:EmbeddedBrokerPort=0", .. args]);

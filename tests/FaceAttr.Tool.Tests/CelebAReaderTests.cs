@@ -1,3 +1,4 @@
+using FaceAttr.Datasets;
 using FaceAttr.Tool.Eval;
 
 namespace FaceAttr.Tool.Tests;
@@ -39,7 +40,7 @@ public sealed class CelebAReaderTests
         Assert.True(first.Male);
         Assert.Null(first.AgeYears);
         Assert.Null(first.Expression);
-        Assert.Equal(EvalHeads.CelebABinary.Select(h => h.Head).Order(), first.Attributes.Keys.Order());
+        Assert.Equal(HeadNames.CelebABinary.Select(h => h.Head).Order(), first.Attributes.Keys.Order());
         Assert.True(first.Attributes["smile"]);
         Assert.True(first.Attributes["eyeglasses"]);
         Assert.True(first.Attributes["young"]);

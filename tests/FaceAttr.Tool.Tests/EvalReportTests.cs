@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FaceAttr.Datasets;
 using FaceAttr.Tool.Eval;
 
 namespace FaceAttr.Tool.Tests;

@@ -1,3 +1,4 @@
+using FaceAttr.Datasets;
 using FaceAttr.Tool.Eval;
 using FaceAttr.Vision.Imaging;
 

@@ -1,3 +1,4 @@
+using FaceAttr.Datasets;
 using FaceAttr.Tool.Eval;
 
 namespace FaceAttr.Tool.Tests;

@@ -1,3 +1,4 @@
+using FaceAttr.Datasets;
 using FaceAttr.TestSupport;
 using FaceAttr.Tool.Eval;
 using Xunit.Abstractions;
@@ -26,7 +27,7 @@ public sealed class RealDataReaderTests(ITestOutputHelper output)
         Assert.Empty(result.Notes);
         Assert.Equal("000001.jpg", Path.GetFileName(result.Faces[0].ImagePath));
         Assert.Equal("008000.jpg", Path.GetFileName(result.Faces[^1].ImagePath));
-        Assert.All(result.Faces, f => Assert.Equal(EvalHeads.CelebABinary.Count, f.Attributes.Count));
+        Assert.All(result.Faces, f => Assert.Equal(HeadNames.CelebABinary.Count, f.Attributes.Count));
         Assert.All(result.Faces, f => Assert.NotNull(f.Male));
         output.WriteLine($"celeba male {result.Faces.Count(f => f.Male == true)}, smiling {result.Faces.Count(f => f.Attributes["smile"])}, " +
             $"eyeglasses {result.Faces.Count(f => f.Attributes["eyeglasses"])}, mouth_open {result.Faces.Count(f => f.Attributes["mouth_open"])}");

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace FaceAttr.Tool.Eval;
+namespace FaceAttr.Datasets;
 
 /// <summary>
 /// Reads CelebA in the official <c>list_attr_celeba.txt</c> layout: line 1 the entry count, line 2 the 40 attribute
@@ -19,14 +19,8 @@ public sealed class CelebAReader : ILabeledSetReader
     /// <inheritdoc/>
     public DatasetReadResult Read(string folder, int? limit)
     {
-        DatasetReaderSupport.RequireFolder(folder);
         DatasetReaderSupport.CheckLimit(limit);
-        var labelFile = Path.Combine(folder, LabelFileName);
-        if (!File.Exists(labelFile) && File.Exists(Path.Combine(folder, "Anno", LabelFileName)))
-        {
-            labelFile = Path.Combine(folder, "Anno", LabelFileName);
-        }
-
+        var labelFile = DatasetReaderSupport.LabelFileIn(folder, LabelFileName, "Anno");
         var lines = DatasetReaderSupport.ReadLabelLines(labelFile);
         var (declared, columns) = ParseHeader(labelFile, lines);
 
@@ -84,8 +78,8 @@ public sealed class CelebAReader : ILabeledSetReader
                 Path.Combine(folder, "img"),
                 folder,
             ], rows.Select(r => r.File));
-            var male = columns.IndexOf(EvalHeads.CelebAMale);
-            var heads = EvalHeads.CelebABinary.Select(h => (h.Head, Column: columns.IndexOf(h.CelebAAttribute), h.Negated)).ToArray();
+            var male = columns.IndexOf(HeadNames.CelebAMale);
+            var heads = HeadNames.CelebABinary.Select(h => (h.Head, Column: columns.IndexOf(h.CelebAAttribute), h.Negated)).ToArray();
             foreach (var (lineNo, file, fields) in rows)
             {
                 var path = Path.Combine(images, file);
@@ -127,7 +121,7 @@ public sealed class CelebAReader : ILabeledSetReader
             throw new DatasetException(labelFile, 2, $"attribute '{duplicate.Key}' is named twice");
         }
 
-        var required = EvalHeads.CelebABinary.Select(h => h.CelebAAttribute).Prepend(EvalHeads.CelebAMale);
+        var required = HeadNames.CelebABinary.Select(h => h.CelebAAttribute).Prepend(HeadNames.CelebAMale);
         var missing = required.Where(r => !columns.Contains(r)).ToArray();
         if (missing.Length > 0)
         {

@@ -1,4 +1,4 @@
-namespace FaceAttr.Tool.Eval;
+namespace FaceAttr.Datasets;
 
 /// <summary>
 /// A labeled set cannot be read at all: its folder or label file is missing, or the label file is malformed

@@ -1,4 +1,4 @@
-namespace FaceAttr.Tool.Eval;
+namespace FaceAttr.Datasets;
 
 /// <summary>An entry of a labeled set that was not used as given: skipped, excluded, or kept with a caveat.</summary>
 /// <param name="File">The image file name (or label-file name when the entry has no usable file name).</param>

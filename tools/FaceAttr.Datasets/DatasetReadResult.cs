@@ -1,4 +1,4 @@
-namespace FaceAttr.Tool.Eval;
+namespace FaceAttr.Datasets;
 
 /// <summary>
 /// What a dataset reader produced. <see cref="Faces"/> are sorted by file name (ordinal) and cut to the

@@ -1,7 +1,7 @@
-namespace FaceAttr.Tool.Eval;
+namespace FaceAttr.Datasets;
 
 /// <summary>What the dataset readers share: folder and label-file checks, finding the image folder, sorting and limiting.</summary>
-internal static class DatasetReaderSupport
+public static class DatasetReaderSupport
 {
     private const int ProbeCount = 50;
 
@@ -49,6 +49,18 @@ internal static class DatasetReaderSupport
         {
             throw new DatasetException(labelFile, null, $"cannot read the label file: {ex.Message}", ex);
         }
+    }
+
+    /// <summary>
+    /// The label file <paramref name="name"/> in <paramref name="folder"/>, or in its <paramref name="subfolder"/> when only
+    /// that one exists (the official archives keep labels apart). Throws when the folder does not exist.
+    /// </summary>
+    public static string LabelFileIn(string folder, string name, string subfolder)
+    {
+        RequireFolder(folder);
+        var labelFile = Path.Combine(folder, name);
+        var nested = Path.Combine(folder, subfolder, name);
+        return !File.Exists(labelFile) && File.Exists(nested) ? nested : labelFile;
     }
 
     /// <summary>Throws when the set's folder does not exist.</summary>

@@ -1,7 +1,7 @@
 using System.Text;
 using FaceAttr.Core;
 
-namespace FaceAttr.Tool.Eval;
+namespace FaceAttr.Datasets;
 
 /// <summary>
 /// Reads the expressions set: <c>labels.csv</c> with a header naming the columns <c>file</c>, <c>expression</c>
@@ -130,7 +130,7 @@ public sealed class ExpressionsReader : ILabeledSetReader
     }
 
     /// <summary>Splits one CSV line (RFC 4180 quoting, no line breaks inside fields); null when a quote is not closed.</summary>
-    internal static List<string>? SplitCsv(string line)
+    public static List<string>? SplitCsv(string line)
     {
         var fields = new List<string>();
         var current = new StringBuilder();

@@ -1,10 +1,10 @@
-namespace FaceAttr.Tool.Eval;
+namespace FaceAttr.Datasets;
 
 /// <summary>
 /// Taxonomy head names used as keys by the evaluation (labels, predictions and the JSON report),
 /// and how the CelebA attributes map onto them.
 /// </summary>
-public static class EvalHeads
+public static class HeadNames
 {
     /// <summary>Gender (female/male); labels in <see cref="LabeledFace.Male"/>.</summary>
     public const string Gender = "gender";
@@ -41,7 +41,7 @@ public static class EvalHeads
     public const string CelebAMale = "Male";
 
     /// <summary>Report order of a head: gender, age, expression, then the CelebA binary heads; others after, by name.</summary>
-    internal static int Order(string head) => head switch
+    public static int ReportOrder(string head) => head switch
     {
         Gender => 0,
         Age => 1,

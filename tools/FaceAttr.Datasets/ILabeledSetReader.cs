@@ -1,4 +1,4 @@
-namespace FaceAttr.Tool.Eval;
+namespace FaceAttr.Datasets;
 
 /// <summary>Reads one kind of labeled face set from a folder.</summary>
 public interface ILabeledSetReader

@@ -1,4 +1,4 @@
-namespace FaceAttr.Tool.Eval;
+namespace FaceAttr.Datasets;
 
 /// <summary>Deterministic subsets of a labeled set, for a <c>--limit</c> that should still cover the whole set.</summary>
 public static class LabeledSubset

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace FaceAttr.Tool.Eval;
+namespace FaceAttr.Datasets;
 
 /// <summary>
 /// Reads UTKFace: the labels are in the file names, <c>{age}_{gender}_{race}_{timestamp}.jpg.chip.jpg</c>

@@ -9,11 +9,18 @@ public static class Program
     /// <summary>Entry point.</summary>
     public static int Main(string[] args)
     {
-        var root = new RootCommand("FaceAttr host tool: import, analyze and evaluate face-attribute models.");
+        var root = new RootCommand("FaceAttr host tool: import, analyze, evaluate and train face-attribute models; sign bundles and roll them out.");
         root.Subcommands.Add(ImportCommand.Create());
         root.Subcommands.Add(AnalyzeCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(TrainCommand.Create());
+        root.Subcommands.Add(LabelCommand.Create());
+        root.Subcommands.Add(KeygenCommand.Create());
+        root.Subcommands.Add(PackCommand.Create());
+        root.Subcommands.Add(SignCommand.Create());
+        root.Subcommands.Add(VerifyCommand.Create());
+        root.Subcommands.Add(DeployCommand.Create());
         return root.Parse(args).Invoke();
     }
 }

@@ -17,12 +17,17 @@ public sealed class PresenceBoard
     public IReadOnlyList<PersonView> People => [.. _people.Values];
 
     /// <summary>
-    /// Applies an event; returns the person as they are now, or null after an exit (or an update for a person this board
+    /// Applies an event; returns the person as they are now, or null after an exit or a test event (or an update for a person this board
     /// never saw enter, which it then adds).
     /// </summary>
     public PersonView? Apply(TrackEvent trackEvent)
     {
         ArgumentNullException.ThrowIfNull(trackEvent);
+        if (trackEvent.Kind == TrackEventKind.Test)
+        {
+            return null; // an installer's check, not a person
+        }
+
         var key = (trackEvent.Device, trackEvent.TrackId);
         if (trackEvent.Kind == TrackEventKind.Exit)
         {

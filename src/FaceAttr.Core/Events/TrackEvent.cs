@@ -16,6 +16,12 @@ public enum TrackEventKind
 
     /// <summary>The person has not been seen for the exit timeout.</summary>
     [JsonStringEnumMemberName("exit")] Exit,
+
+    /// <summary>
+    /// Not a person: an installer pressed the device's test button (or asked for one), so the path from the kiosk to
+    /// its subscribers can be checked. Track id 0, no attributes; kiosk applications ignore it.
+    /// </summary>
+    [JsonStringEnumMemberName("test")] Test,
 }
 
 /// <summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using FaceAttr.Device;
 using FaceAttr.Messaging;
 using Microsoft.Extensions.Options;
 
@@ -6,7 +7,8 @@ namespace FaceAttr.Daemon;
 
 /// <summary>
 /// Turns the pipeline's counters into a <see cref="DeviceStats"/> heartbeat: rates over the time since the previous
-/// heartbeat, latency percentiles over the last 512 frames, memory and CPU temperature. One instance per daemon.
+/// heartbeat, latency percentiles over the last 512 frames, memory, CPU temperature and firmware throttling (from the
+/// board's thermal zones and, on a Raspberry Pi, <c>get_throttled</c>). One instance per daemon.
 /// </summary>
 public sealed class StatsCollector(IOptions<DaemonOptions> options, PipelineStats stats, BoardSensors sensors, TimeProvider time)
 {
@@ -37,6 +39,7 @@ public sealed class StatsCollector(IOptions<DaemonOptions> options, PipelineStat
         }
 
         var (p50, p99) = stats.LatencyPercentiles();
+        var board = sensors.Read();
         using var self = Process.GetCurrentProcess();
         var nowUtc = time.GetUtcNow();
         return new DeviceStats
@@ -49,7 +52,8 @@ public sealed class StatsCollector(IOptions<DaemonOptions> options, PipelineStat
             DroppedFrames = capture is { } c ? c.Dropped + c.Errors : 0, // latest-wins drops plus corrupt or partial frames
             LatencyP50Ms = Math.Round(p50, 2),
             LatencyP99Ms = Math.Round(p99, 2),
-            CpuTemperatureC = sensors.CpuTemperatureC(),
+            CpuTemperatureC = board.CpuTemperatureC,
+            Throttling = board.Throttling is { } throttle ? throttle.ConditionNames() : null,
             MemoryMb = Math.Round(self.WorkingSet64 / (1024.0 * 1024.0), 1),
             PeoplePresent = stats.PeoplePresent,
         };

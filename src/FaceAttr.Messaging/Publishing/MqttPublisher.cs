@@ -170,6 +170,12 @@ public sealed partial class MqttPublisher : IAsyncDisposable
             return EventDisposition.Rejected;
         }
 
+        if (trackEvent.Kind == TrackEventKind.Test)
+        {
+            // An installer's check carries no attributes and follows no track: nothing to filter or rate-limit.
+            return QueueEvent(trackEvent) ? EventDisposition.Queued : EventDisposition.Invalid;
+        }
+
         var filtered = _allowList.Apply(trackEvent, out var removed);
         if (filtered.Kind == TrackEventKind.Update && removed > 0 && filtered.Attributes.Count == 0)
         {

@@ -39,6 +39,9 @@ public sealed record DeviceStats
     /// <summary>CPU temperature in °C; null on boards that have no sensor.</summary>
     public double? CpuTemperatureC { get; init; }
 
+    /// <summary>Firmware throttling conditions (Raspberry Pi): current and since boot; null where the board reports none.</summary>
+    public IReadOnlyList<string>? Throttling { get; init; }
+
     /// <summary>Memory in use by the daemon (working set), MB.</summary>
     public double MemoryMb { get; init; }
 

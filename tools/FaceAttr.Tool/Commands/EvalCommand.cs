@@ -4,6 +4,8 @@ using FaceAttr.Core;
 using FaceAttr.Core.Bundles;
 using FaceAttr.Core.Faces;
 using FaceAttr.Core.Imaging;
+using FaceAttr.Datasets;
+using FaceAttr.Tool.Analyze;
 using FaceAttr.Tool.Eval;
 using FaceAttr.Vision.Analysis;
 using FaceAttr.Vision.Imaging;
@@ -14,9 +16,6 @@ namespace FaceAttr.Tool.Commands;
 /// <summary><c>faceattr eval</c>: per-head accuracy and MAE of the analysis core on labeled real faces.</summary>
 public static class EvalCommand
 {
-    /// <summary>How much black border surrounds a tight pre-cropped face before detection (side multiple).</summary>
-    public const float PadFactor = 2f;
-
     /// <summary>Creates the command.</summary>
     public static Command Create()
     {
@@ -122,55 +121,11 @@ public static class EvalCommand
         }
     }
 
-    /// <summary>
-    /// Pre-cropped faces fill the frame, where detectors see parts of a face as faces: pad with black to
-    /// <see cref="PadFactor"/>× so the detector sees the whole face with context; when it still finds
-    /// none, analyze the whole image as one face with keypoints where aligned crops put them.
-    /// </summary>
+    /// <summary>Analyzes one pre-cropped face (<see cref="PreCroppedAnalysis"/>: padded detection, else the whole image).</summary>
     private static FacePrediction? Predict(FaceAnalyzer analyzer, string path)
     {
-        var image = ImageDecoder.Load(path);
-        var padded = Pad(image);
-        var found = analyzer.Analyze(padded.View);
-        if (found.Count > 0)
-        {
-            // The face nearest the centre of the padded frame is the labelled one.
-            var cx = padded.Width / 2f;
-            var cy = padded.Height / 2f;
-            var best = found.MinBy(f => MathF.Abs(f.Detection.Box.CenterX - cx) + MathF.Abs(f.Detection.Box.CenterY - cy))!;
-            return ToPrediction(best, DetectionPaths.Padded);
-        }
-
-        var whole = analyzer.AnalyzeFace(image.View, WholeImageFace(image.Width, image.Height));
-        return ToPrediction(whole, DetectionPaths.WholeImage);
-    }
-
-    private static DecodedImage Pad(DecodedImage image)
-    {
-        var side = (int)(Math.Max(image.Width, image.Height) * PadFactor);
-        var offsetX = (side - image.Width) / 2;
-        var offsetY = (side - image.Height) / 2;
-        var pixels = new byte[side * side * 3];
-        for (var y = 0; y < image.Height; y++)
-        {
-            Array.Copy(image.Pixels, y * image.Width * 3, pixels, (((y + offsetY) * side) + offsetX) * 3, image.Width * 3);
-        }
-
-        return new DecodedImage(pixels, side, side);
-    }
-
-    private static DetectedFace WholeImageFace(int width, int height)
-    {
-        // Where aligned face crops (CelebA, UTKFace) put the eyes, nose and mouth, as fractions of the crop.
-        var keypoints = new FaceKeypoints();
-        keypoints[FaceKeypoints.RightEye] = new(0.35f * width, 0.42f * height);
-        keypoints[FaceKeypoints.LeftEye] = new(0.65f * width, 0.42f * height);
-        keypoints[FaceKeypoints.NoseTip] = new(0.5f * width, 0.55f * height);
-        keypoints[FaceKeypoints.Mouth] = new(0.5f * width, 0.7f * height);
-        keypoints[FaceKeypoints.RightEar] = new(0.15f * width, 0.5f * height);
-        keypoints[FaceKeypoints.LeftEar] = new(0.85f * width, 0.5f * height);
-        var side = 0.8f * Math.Min(width, height);
-        return new DetectedFace(new BoxF((width - side) / 2, (height - side) / 2, side, side), 0, keypoints);
+        var (face, padded) = PreCroppedAnalysis.Analyze(analyzer, ImageDecoder.Load(path));
+        return ToPrediction(face, padded ? DetectionPaths.Padded : DetectionPaths.WholeImage);
     }
 
     private static FacePrediction ToPrediction(FaceAnalysis face, string path)

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using FaceAttr.Datasets;
 
 namespace FaceAttr.Tool.Eval;
 
@@ -154,12 +155,12 @@ public sealed class EvalReport
             w.WriteStartObject();
             if (_genderLabeled)
             {
-                WriteAccuracy(w, EvalHeads.Gender, Gender);
+                WriteAccuracy(w, HeadNames.Gender, Gender);
             }
 
             if (_ageLabeled)
             {
-                w.WriteStartObject(EvalHeads.Age);
+                w.WriteStartObject(HeadNames.Age);
                 WriteNullable(w, "mae", Age.Mae, 3);
                 w.WriteNumber("n", Age.N);
                 w.WriteNumber("unknown", Age.Unknown);
@@ -212,17 +213,17 @@ public sealed class EvalReport
         s.AppendLine($"{"head",-18} {"metric",-9} {"value",8} {"n",7} {"unknown",8}");
         if (_genderLabeled)
         {
-            s.AppendLine(Row(EvalHeads.Gender, "accuracy", Format(Gender.Accuracy, 4), Gender.N, Gender.Unknown));
+            s.AppendLine(Row(HeadNames.Gender, "accuracy", Format(Gender.Accuracy, 4), Gender.N, Gender.Unknown));
         }
 
         if (_ageLabeled)
         {
-            s.AppendLine(Row(EvalHeads.Age, "mae", Format(Age.Mae, 2), Age.N, Age.Unknown));
+            s.AppendLine(Row(HeadNames.Age, "mae", Format(Age.Mae, 2), Age.N, Age.Unknown));
         }
 
         if (_expressionLabeled)
         {
-            s.AppendLine(Row(EvalHeads.Expression, "accuracy", Format(Expression.Accuracy, 4), Expression.N, Expression.Unknown));
+            s.AppendLine(Row(HeadNames.Expression, "accuracy", Format(Expression.Accuracy, 4), Expression.N, Expression.Unknown));
         }
 
         foreach (var (head, metric) in _binary)
@@ -279,7 +280,7 @@ public sealed class EvalReport
 
     private void WriteExpression(Utf8JsonWriter w)
     {
-        w.WriteStartObject(EvalHeads.Expression);
+        w.WriteStartObject(HeadNames.Expression);
         WriteNullable(w, "accuracy", Expression.Accuracy, 4);
         w.WriteNumber("n", Expression.N);
         w.WriteNumber("unknown", Expression.Unknown);
@@ -369,7 +370,7 @@ public sealed class EvalReport
 
     private static int CompareHeads(string a, string b)
     {
-        var byOrder = EvalHeads.Order(a).CompareTo(EvalHeads.Order(b));
+        var byOrder = HeadNames.ReportOrder(a).CompareTo(HeadNames.ReportOrder(b));
         return byOrder != 0 ? byOrder : string.CompareOrdinal(a, b);
     }
 }

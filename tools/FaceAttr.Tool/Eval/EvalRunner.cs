@@ -1,3 +1,4 @@
+using FaceAttr.Datasets;
 using FaceAttr.Vision.Imaging;
 
 namespace FaceAttr.Tool.Eval;

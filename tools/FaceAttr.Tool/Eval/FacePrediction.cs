@@ -1,3 +1,5 @@
+using FaceAttr.Datasets;
+
 namespace FaceAttr.Tool.Eval;
 
 /// <summary>
@@ -23,7 +25,7 @@ public sealed record FacePrediction(string Path)
     public int? Expression { get; init; }
 
     /// <summary>
-    /// Binary heads keyed by the names in <see cref="EvalHeads.CelebABinary"/> (<c>smile</c>, <c>mouth_open</c>, …).
+    /// Binary heads keyed by the names in <see cref="HeadNames.CelebABinary"/> (<c>smile</c>, <c>mouth_open</c>, …).
     /// <c>eyeglasses</c> should be true for any eyewear, sunglasses included, as CelebA labels it.
     /// </summary>
     public IReadOnlyDictionary<string, bool> Attributes { get; init; } = NoAttributes;

@@ -1,0 +1,119 @@
+using FaceAttr.Training.Losses;
+using static TorchSharp.torch;
+
+namespace FaceAttr.Training.Tests;
+
+public sealed class LossTests
+{
+    public LossTests() => TorchFixture.Ensure();
+
+    [Fact]
+    public void AgePredictionOfShapeN1AgainstTargetsOfNThrows()
+    {
+        using var predictions = randn(8, 1);
+        using var targets = randn(8);
+        using var weights = ones(8);
+
+        var ex = Assert.Throws<ArgumentException>(() => HeadLoss.L1(predictions, targets, weights));
+        Assert.Contains("predictions", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("[8, 1]", ex.Message, StringComparison.Ordinal);
+
+        // The same tensors squeezed are accepted: the check is about shape, not values.
+        using var squeezed = predictions.squeeze(1);
+        using var ok = HeadLoss.L1(squeezed, targets, weights);
+        Assert.Equal(0, ok.ndim);
+    }
+
+    [Fact]
+    public void EveryLossRejectsMismatchedShapes()
+    {
+        using var logits = randn(4, 3);
+        Assert.Throws<ArgumentException>(() => HeadLoss.CrossEntropy(logits, zeros(4, 1, dtype: int64), ones(4)));
+        Assert.Throws<ArgumentException>(() => HeadLoss.CrossEntropy(logits, zeros(4, dtype: int64), ones(4, 1)));
+        Assert.Throws<ArgumentException>(() => HeadLoss.CrossEntropy(logits, zeros(4, dtype: float32), ones(4)));
+        Assert.Throws<ArgumentException>(() => HeadLoss.SetCrossEntropy(logits, ones(4, 2), ones(4)));
+        Assert.Throws<ArgumentException>(() => HeadLoss.Binary(logits, ones(4), ones(4, 3)));
+        Assert.Throws<ArgumentException>(() => HeadLoss.Binary(logits, ones(4, 3), ones(4)));
+    }
+
+    [Fact]
+    public void MaskedSamplesDoNotChangeTheLoss()
+    {
+        using var logits = tensor(new float[] { 2, -1, 0.5f, 0.5f, -3, 3 }, [3, 2]);
+        using var weights = tensor(new float[] { 1, 1, 0 });
+        using var a = HeadLoss.CrossEntropy(logits, tensor(new long[] { 0, 1, 0 }), weights);
+        using var b = HeadLoss.CrossEntropy(logits, tensor(new long[] { 0, 1, -1 }), weights);
+        using var twoOnly = HeadLoss.CrossEntropy(logits[..2], tensor(new long[] { 0, 1 }), ones(2));
+
+        Assert.Equal(a.item<float>(), b.item<float>(), 6);
+        Assert.Equal(twoOnly.item<float>(), a.item<float>(), 5);
+    }
+
+    [Fact]
+    public void NoLabelledSampleGivesZeroNotNaN()
+    {
+        using var logits = randn(5, 7, requires_grad: true);
+        using var loss = HeadLoss.CrossEntropy(logits, full(5, -1L), zeros(5));
+
+        Assert.Equal(0f, loss.item<float>());
+        loss.backward();
+        Assert.Equal(0f, logits.grad!.abs().sum().item<float>());
+    }
+
+    [Fact]
+    public void CrossEntropyMatchesTheDefinitionAndFocalDownweightsEasyExamples()
+    {
+        using var logits = tensor(new float[] { 3, 0, 0, 0.2f }, [2, 2]);
+        using var targets = tensor(new long[] { 0, 0 });
+        using var weights = ones(2);
+        using var plain = HeadLoss.CrossEntropy(logits, targets, weights);
+        using var reference = nn.functional.cross_entropy(logits, targets);
+        using var focal = HeadLoss.CrossEntropy(logits, targets, weights, focalGamma: 2);
+
+        Assert.Equal(reference.item<float>(), plain.item<float>(), 5);
+        Assert.True(focal.item<float>() < plain.item<float>() * 0.7f, $"focal {focal.item<float>()} vs plain {plain.item<float>()}");
+    }
+
+    [Fact]
+    public void SetCrossEntropyIsMinusLogOfTheAllowedMass()
+    {
+        using var logits = tensor(new float[] { 1, 2, 0.5f }, [1, 3]);
+        using var allowed = tensor(new float[] { 0, 1, 1 }, [1, 3]);
+        using var loss = HeadLoss.SetCrossEntropy(logits, allowed, ones(1));
+        var p = logits.softmax(1).data<float>().ToArray();
+
+        Assert.Equal(-MathF.Log(p[1] + p[2]), loss.item<float>(), 4);
+    }
+
+    [Fact]
+    public void BinaryLossIgnoresMaskedAttributes()
+    {
+        using var logits = tensor(new float[] { 4, -4, 0 }, [1, 3]);
+        using var w = tensor(new float[] { 1, 1, 0 }, [1, 3]);
+        using var a = HeadLoss.Binary(logits, tensor(new float[] { 1, 0, 1 }, [1, 3]), w);
+        using var b = HeadLoss.Binary(logits, tensor(new float[] { 1, 0, 0 }, [1, 3]), w);
+
+        Assert.Equal(a.item<float>(), b.item<float>(), 6);
+        Assert.True(a.item<float>() < 0.02f);
+    }
+
+    [Fact]
+    public void BalancersCombineAndReportWeights()
+    {
+        string[] terms = ["a", "b"];
+        var losses = new Dictionary<string, Tensor> { ["a"] = tensor(2f), ["b"] = tensor(0.5f) };
+        using var fixedBalancer = TaskBalancer.Create(BalanceKind.Fixed, terms, new Dictionary<string, double> { ["b"] = 4 });
+        using var uncertainty = TaskBalancer.Create(BalanceKind.Uncertainty, terms);
+        using var dwa = TaskBalancer.Create(BalanceKind.Dwa, terms);
+
+        Assert.Equal(4f, fixedBalancer.Combine(losses).item<float>(), 5);
+        Assert.Equal(2.5f, uncertainty.Combine(losses).item<float>(), 5); // s = 0: plain sum
+        Assert.Single(uncertainty.Parameters);
+
+        dwa.EndEpoch(new Dictionary<string, double> { ["a"] = 1, ["b"] = 1 });
+        dwa.EndEpoch(new Dictionary<string, double> { ["a"] = 1, ["b"] = 0.5 });
+        var w = dwa.Weights();
+        Assert.True(w["a"] > w["b"], "the term whose loss fell less gets more weight");
+        Assert.Equal(2.0, w["a"] + w["b"], 6);
+    }
+}

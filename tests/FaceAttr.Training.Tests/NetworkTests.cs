@@ -1,0 +1,85 @@
+using FaceAttr.Training.Network;
+using static TorchSharp.torch;
+
+namespace FaceAttr.Training.Tests;
+
+public sealed class NetworkTests
+{
+    private static readonly NetworkOptions Small = new() { InputSize = 32, Widths = [8, 12, 16], FeatureSize = 16 };
+
+    public NetworkTests() => TorchFixture.Ensure();
+
+    [Fact]
+    public void EveryHeadHasItsShape()
+    {
+        using var net = new FaceAttrNet(Small);
+        using var input = randn(5, 3, 32, 32);
+        var o = net.forward(input);
+
+        Assert.Equal([5, 2], o.Gender.shape);
+        Assert.All(o.AgeStages, s => Assert.Equal([5, 3], s.shape));
+        Assert.Equal(3, o.AgeStages.Count);
+        Assert.Equal([5, 7], o.Expression.shape);
+        Assert.Equal([5, 3], o.ExpressionCoarse.shape);
+        Assert.Equal([5, 3], o.Eyewear.shape);
+        Assert.Equal([5, HeadSet.DefaultBinary.Count], o.Binary.shape);
+        Assert.DoesNotContain("eyeglasses", HeadSet.DefaultBinary);
+    }
+
+    [Fact]
+    public void ParametersHavePyTorchStyleNames()
+    {
+        using var net = new FaceAttrNet(Small);
+        var names = net.named_parameters().Select(p => p.name).ToHashSet();
+        var buffers = net.named_buffers().Select(p => p.name).ToHashSet();
+
+        Assert.Contains("stem.conv.weight", names);
+        Assert.Contains("stem.bn.weight", names);
+        Assert.Contains("stem.act.weight", names); // PReLU slopes
+        Assert.Contains("blocks.0.conv.weight", names);
+        Assert.Contains("head_age3.bias", names);
+        Assert.Contains("head_attributes.weight", names);
+        Assert.Contains("stem.bn.running_mean", buffers);
+        Assert.DoesNotContain(names, n => n.Contains("stem.conv.bias", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ReluHasNoSlopeParameters()
+    {
+        using var prelu = new FaceAttrNet(Small);
+        using var relu = new FaceAttrNet(Small with { Activation = ActivationKind.Relu });
+        var slopes = 8 + (2 * 12) + (2 * 16) + 16;
+
+        Assert.Equal(prelu.ParameterCount() - slopes, relu.ParameterCount());
+    }
+
+    [Fact]
+    public void WrongInputShapeIsRefusedWithTheShape()
+    {
+        using var net = new FaceAttrNet(Small);
+        using var input = randn(2, 3, 64, 64);
+
+        var ex = Assert.Throws<ArgumentException>(() => net.forward(input));
+        Assert.Contains("[2, 3, 64, 64]", ex.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new FaceAttrNet(Small with { InputSize = 40 }));
+    }
+
+    [Fact]
+    public void ForwardLeaksNoTensors()
+    {
+        using var net = new FaceAttrNet(Small);
+        using var input = randn(2, 3, 32, 32);
+        using (var warm = NewDisposeScope())
+        {
+            net.forward(input);
+        }
+
+        var before = Tensor.TotalCount;
+        using (var scope = NewDisposeScope())
+        {
+            net.forward(input);
+        }
+
+        Assert.Equal(before, Tensor.TotalCount);
+    }
+}

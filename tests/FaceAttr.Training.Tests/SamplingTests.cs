@@ -1,0 +1,57 @@
+using FaceAttr.Training.Data;
+
+namespace FaceAttr.Training.Tests;
+
+public sealed class SamplingTests
+{
+    [Fact]
+    public void SmallDatasetsAreDrawnMoreThanTheirShareButLessThanEqually()
+    {
+        var datasets = Enumerable.Repeat("big", 1600).Concat(Enumerable.Repeat("small", 100)).ToArray();
+        var sampler = new BalancedSampler(datasets);
+        var epoch = sampler.Epoch(seed: 3, epoch: 0);
+
+        Assert.Equal(datasets.Length, epoch.Length);
+        Assert.Equal(epoch, sampler.Epoch(3, 0));
+        Assert.NotEqual(epoch, sampler.Epoch(3, 1));
+        var smallShare = epoch.Count(i => datasets[i] == "small") / (double)epoch.Length;
+        Assert.Equal(0.2, sampler.Shares["small"], 3); // sqrt(100) / (sqrt(1600) + sqrt(100))
+        Assert.InRange(smallShare, 0.16, 0.24);
+        Assert.True(epoch.Where(i => datasets[i] == "small").Distinct().Count() == 100, "every small sample is drawn before one repeats");
+    }
+
+    [Fact]
+    public void ValidationSplitKeepsAnIdentityTogetherAndIsStable()
+    {
+        static TrainingSample Sample(string key) => new() { ImagePath = key, Dataset = "d", SplitKey = key, Binary = [], BinaryWeight = [] };
+        var keys = Enumerable.Range(0, 4000).Select(i => $"d:file:{i}.jpg").ToArray();
+        var inValidation = keys.Count(k => ValidationSplit.IsValidation(Sample(k), 0.15));
+
+        Assert.InRange(inValidation, 520, 680);
+        Assert.Equal(ValidationSplit.IsValidation(Sample("d:id:ann"), 0.15), ValidationSplit.IsValidation(Sample("d:id:ann"), 0.15));
+
+        var face = new FaceAttr.Datasets.LabeledFace("/x/1.jpg") { Identity = "ann", Expression = 0 };
+        var other = face with { ImagePath = "/x/2.jpg" };
+        Assert.Equal(TrainingSample.From(face, "e", []).SplitKey, TrainingSample.From(other, "e", []).SplitKey);
+    }
+
+    [Fact]
+    public void SamplesTakeConfidencesAndMapCelebAEyeglassesToAnyEyewear()
+    {
+        var face = new FaceAttr.Datasets.LabeledFace("/x/1.jpg")
+        {
+            Male = true,
+            Attributes = new Dictionary<string, bool> { ["eyeglasses"] = true, ["smile"] = false },
+            Confidences = new Dictionary<string, float> { ["gender"] = 0.8f },
+        };
+        var sample = TrainingSample.From(face, "celeba", ["smile", "hat"]);
+
+        Assert.Equal(1, sample.Gender);
+        Assert.Equal(0.8f, sample.GenderWeight);
+        Assert.Equal(TrainingSample.AnyEyewear, sample.Eyewear);
+        Assert.Equal([0, -1], sample.Binary);
+        Assert.Equal([1f, 0f], sample.BinaryWeight);
+        Assert.Equal(-1, sample.Expression);
+        Assert.Equal(0f, sample.ExpressionWeight);
+    }
+}

@@ -1,0 +1,193 @@
+using System.CommandLine;
+using System.Diagnostics;
+using FaceAttr.Datasets;
+using FaceAttr.Tool.Training;
+using FaceAttr.Training.Data;
+using FaceAttr.Training.Losses;
+using FaceAttr.Training.Native;
+using FaceAttr.Training.Network;
+using FaceAttr.Training.Reporting;
+using FaceAttr.Training.Training;
+using Spectre.Console;
+
+namespace FaceAttr.Tool.Commands;
+
+/// <summary><c>faceattr train</c>: trains the multi-task network on labeled faces and writes checkpoints, curves and a report.</summary>
+public static class TrainCommand
+{
+    /// <summary>Creates the command.</summary>
+    public static Command Create()
+    {
+        var celeba = new Option<DirectoryInfo?>("--celeba") { Description = "CelebA folder (list_attr_celeba.txt + images)" };
+        var utkface = new Option<DirectoryInfo?>("--utkface") { Description = "UTKFace folder (labels in file names)" };
+        var expressions = new Option<DirectoryInfo?>("--expressions") { Description = "Expression set folder (labels.csv + images)" };
+        var rafdb = new Option<DirectoryInfo?>("--rafdb") { Description = "RAF-DB folder (list_patition_label.txt + Image/aligned)" };
+        var manifests = new Option<FileInfo[]>("--manifest") { Description = "Manifest (.csv or .jsonl) of your own or pseudo-labeled faces (repeatable)", AllowMultipleArgumentsPerToken = true };
+        var output = new Option<DirectoryInfo>("--out") { Description = "Output folder (checkpoint, model.bin, report, curves)", DefaultValueFactory = _ => new DirectoryInfo(Path.Combine(ToolPaths.RepoRoot, "artifacts", "training", "run")) };
+        var config = new Option<string>("--config") { Description = "full or tiny (the test configuration)", DefaultValueFactory = _ => "full" };
+        config.AcceptOnlyFromAmong("full", "tiny");
+        var epochs = new Option<int?>("--epochs") { Description = "Epochs (full: 10)" };
+        var batch = new Option<int?>("--batch") { Description = "Batch size (full: 64)" };
+        var lr = new Option<double?>("--lr") { Description = "Peak learning rate (SGD 0.02, Adam 0.002)" };
+        var optimizer = new Option<string>("--optimizer") { Description = "sgd (momentum) or adam", DefaultValueFactory = _ => "sgd" };
+        optimizer.AcceptOnlyFromAmong("sgd", "adam");
+        var activation = new Option<string>("--activation") { Description = "prelu or relu", DefaultValueFactory = _ => "prelu" };
+        activation.AcceptOnlyFromAmong("prelu", "relu");
+        var balance = new Option<string>("--balance") { Description = "uncertainty, dwa or fixed task weighting", DefaultValueFactory = _ => "uncertainty" };
+        balance.AcceptOnlyFromAmong("uncertainty", "dwa", "fixed");
+        var noClassWeights = new Option<bool>("--no-class-weights") { Description = "Turn inverse-frequency class weights off" };
+        var seed = new Option<int>("--seed") { Description = "Seed", DefaultValueFactory = _ => 1 };
+        var threads = new Option<int>("--threads") { Description = "Torch threads", DefaultValueFactory = _ => TorchRuntime.DefaultThreads };
+        var limit = new Option<int?>("--limit") { Description = "At most N faces per dataset, evenly spaced" };
+        var resume = new Option<bool>("--resume") { Description = "Continue from the checkpoint in --out" };
+        var cache = new Option<DirectoryInfo?>("--cache") { Description = "Crop cache folder (default ~/.cache/faceattr/crops)" };
+        var bundle = AnalyzeCommand.BundleOption();
+        var command = new Command("train", "Train the multi-task face-attribute network (TorchSharp) on labeled faces")
+        {
+            celeba, utkface, expressions, rafdb, manifests, output, config, epochs, batch, lr, optimizer, activation, balance,
+            noClassWeights, seed, threads, limit, resume, cache, bundle,
+        };
+        command.SetAction(parse =>
+        {
+            var options = parse.GetValue(config) == "tiny" ? TrainOptions.Tiny : new TrainOptions();
+            var opt = parse.GetValue(optimizer) == "adam" ? OptimizerKind.Adam : OptimizerKind.Sgd;
+            options = options with
+            {
+                Network = options.Network with { Activation = parse.GetValue(activation) == "relu" ? ActivationKind.Relu : ActivationKind.PRelu },
+                Epochs = parse.GetValue(epochs) ?? options.Epochs,
+                BatchSize = parse.GetValue(batch) ?? options.BatchSize,
+                Optimizer = opt,
+                LearningRate = parse.GetValue(lr) ?? (opt == OptimizerKind.Adam ? 0.002 : options.LearningRate),
+                Balance = parse.GetValue(balance) switch { "dwa" => BalanceKind.Dwa, "fixed" => BalanceKind.Fixed, _ => BalanceKind.Uncertainty },
+                ClassWeights = !parse.GetValue(noClassWeights),
+                Seed = parse.GetValue(seed),
+                Threads = parse.GetValue(threads),
+                LimitPerDataset = parse.GetValue(limit) ?? options.LimitPerDataset,
+            };
+            var sets = new List<(ILabeledSetReader Reader, string Name, string Path)>();
+            if (parse.GetValue(celeba) is { } c) sets.Add((new CelebAReader(), "celeba", c.FullName));
+            if (parse.GetValue(utkface) is { } u) sets.Add((new UtkFaceReader(), "utkface", u.FullName));
+            if (parse.GetValue(expressions) is { } e) sets.Add((new ExpressionsReader(), "expressions", e.FullName));
+            if (parse.GetValue(rafdb) is { } r) sets.Add((new RafDbReader(), "rafdb", r.FullName));
+            foreach (var m in parse.GetValue(manifests) ?? [])
+            {
+                sets.Add((new ManifestReader(), Path.GetFileNameWithoutExtension(m.Name), m.FullName));
+            }
+
+            var cacheOptions = new CropCacheOptions { BundleFolder = parse.GetValue(bundle)!.FullName, Threads = options.Threads };
+            if (parse.GetValue(cache) is { } cacheFolder)
+            {
+                cacheOptions = cacheOptions with { CacheFolder = cacheFolder.FullName };
+            }
+
+            return Run(sets, options, parse.GetValue(output)!.FullName, cacheOptions, parse.GetValue(resume));
+        });
+        return command;
+    }
+
+    private static int Run(List<(ILabeledSetReader Reader, string Name, string Path)> sets, TrainOptions options, string output, CropCacheOptions cache, bool resume)
+    {
+        if (sets.Count == 0)
+        {
+            Console.Error.WriteLine("faceattr train: give at least one of --celeba, --utkface, --expressions, --rafdb, --manifest");
+            return 2;
+        }
+
+        try
+        {
+            options.Validate();
+        }
+        catch (ArgumentOutOfRangeException ex)
+        {
+            Console.Error.WriteLine($"faceattr train: {ex.Message}");
+            return 2;
+        }
+
+        TorchRuntimeInfo runtime;
+        try
+        {
+            runtime = TorchRuntime.Initialize(options.Threads);
+        }
+        catch (LibTorchCompatException ex)
+        {
+            Console.Error.WriteLine($"faceattr train: libtorch cannot load here: {ex.Message}");
+            return 2;
+        }
+
+        Console.Error.WriteLine($"faceattr train: {runtime}");
+        var inputs = new List<DatasetInput>();
+        try
+        {
+            foreach (var (reader, name, path) in sets)
+            {
+                var set = reader.Read(path, null);
+                inputs.Add(new DatasetInput(name, path, set));
+                Console.Error.WriteLine($"faceattr train: {name}: {set.Faces.Count} faces, {set.Skipped.Count} skipped, {set.Excluded.Count} excluded");
+                foreach (var issue in set.Skipped.Take(20))
+                {
+                    Console.Error.WriteLine($"  skipped {issue}");
+                }
+
+                if (set.Skipped.Count > 20)
+                {
+                    Console.Error.WriteLine($"  … and {set.Skipped.Count - 20} more skipped");
+                }
+            }
+
+            var watch = Stopwatch.StartNew();
+            var data = TrainingData.Prepare(inputs, options, cache, ProgressPrinter());
+            Console.Error.WriteLine($"faceattr train: crops ready in {watch.Elapsed.TotalSeconds:0}s: {data.Crops.Detected} detected, " +
+                $"{data.Crops.WholeImage} whole-image, {data.Crops.Failures.Count} corrupt (skipped); cached: {string.Join(", ", data.Crops.FromCache)}");
+            foreach (var failure in data.Crops.Failures)
+            {
+                Console.Error.WriteLine($"  corrupt image skipped: {failure.ImagePath}: {failure.Reason}");
+            }
+
+            Console.Error.WriteLine($"faceattr train: {data.Train.Length} training, {data.Validation.Length} validation faces");
+            TrainResult result;
+            if (Console.IsOutputRedirected || Console.IsErrorRedirected)
+            {
+                result = new Trainer(options, data, output, new SpectreTrainingObserver(null, Console.Out)).Run(resume);
+            }
+            else
+            {
+                TrainResult? inner = null;
+                AnsiConsole.Progress()
+                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+                    .Start(ctx => inner = new Trainer(options, data, output, new SpectreTrainingObserver(ctx, Console.Out)).Run(resume));
+                result = inner!;
+            }
+
+            foreach (var file in RunReport.Write(output, options, data, result, runtime.ToString()))
+            {
+                Console.Error.WriteLine($"faceattr train: wrote {file}");
+            }
+
+            Console.WriteLine(RunReport.Markdown(options, data, result, runtime.ToString()));
+            return 0;
+        }
+        catch (DatasetException ex)
+        {
+            Console.Error.WriteLine($"faceattr train: {ex.Message}");
+            return 2;
+        }
+        catch (InvalidOperationException ex)
+        {
+            Console.Error.WriteLine($"faceattr train: {ex.Message}");
+            return 2;
+        }
+    }
+
+    private static Action<int, int> ProgressPrinter()
+    {
+        var last = 0;
+        return (done, total) =>
+        {
+            var step = Math.Max(500, total / 10);
+            if (done == total || done / step != Interlocked.Exchange(ref last, done / step))
+            {
+                Console.Error.WriteLine($"  aligning faces: {done}/{total}");
+            }
+        };
+    }
+}

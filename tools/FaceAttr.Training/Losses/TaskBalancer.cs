@@ -1,0 +1,202 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace FaceAttr.Training.Losses;
+
+/// <summary>How the per-head losses are combined into one.</summary>
+public enum BalanceKind
+{
+    /// <summary>Fixed weights (all 1 unless configured).</summary>
+    Fixed,
+
+    /// <summary>Homoscedastic uncertainty weighting (Kendall et al. 2018): <c>Σ e^{−s_k} L_k + s_k</c>, s learned (clamped to −1.5…3).</summary>
+    Uncertainty,
+
+    /// <summary>Dynamic weight averaging (Liu et al. 2019): weights from the ratio of the last two epochs' losses.</summary>
+    Dwa,
+}
+
+/// <summary>Combines the per-head losses of a batch into the loss that is back-propagated.</summary>
+public abstract class TaskBalancer : IDisposable
+{
+    /// <summary>Creates the balancer for <paramref name="kind"/> over <paramref name="terms"/>.</summary>
+    public static TaskBalancer Create(BalanceKind kind, IReadOnlyList<string> terms, IReadOnlyDictionary<string, double>? fixedWeights = null) => kind switch
+    {
+        BalanceKind.Fixed => new FixedBalancer(terms, fixedWeights),
+        BalanceKind.Uncertainty => new UncertaintyBalancer(terms),
+        BalanceKind.Dwa => new DwaBalancer(terms),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+    };
+
+    /// <summary>Loss terms in order.</summary>
+    public abstract IReadOnlyList<string> Terms { get; }
+
+    /// <summary>Learned parameters to add to the optimizer (none for fixed and DWA).</summary>
+    public virtual IEnumerable<Parameter> Parameters => [];
+
+    /// <summary>The combined loss (scalar) of <paramref name="losses"/> (scalars keyed by term; absent terms count 0).</summary>
+    public abstract Tensor Combine(IReadOnlyDictionary<string, Tensor> losses);
+
+    /// <summary>Called after each epoch with that epoch's mean loss per term.</summary>
+    public virtual void EndEpoch(IReadOnlyDictionary<string, double> epochLosses) { }
+
+    /// <summary>The effective weight of each term now (for the report and the progress display).</summary>
+    public abstract IReadOnlyDictionary<string, double> Weights();
+
+    /// <summary>State to put in a checkpoint.</summary>
+    public abstract Dictionary<string, double[]> SaveState();
+
+    /// <summary>Restores <see cref="SaveState"/>.</summary>
+    public abstract void LoadState(IReadOnlyDictionary<string, double[]> state);
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Releases tensors.</summary>
+    protected virtual void Dispose(bool disposing) { }
+}
+
+/// <summary>Fixed weights.</summary>
+internal sealed class FixedBalancer(IReadOnlyList<string> terms, IReadOnlyDictionary<string, double>? weights) : TaskBalancer
+{
+    private readonly Dictionary<string, double> _weights = terms.ToDictionary(t => t, t => weights?.GetValueOrDefault(t, 1.0) ?? 1.0);
+
+    public override IReadOnlyList<string> Terms => terms;
+
+    public override Tensor Combine(IReadOnlyDictionary<string, Tensor> losses) => Sum(losses, (t, l) => l * _weights[t]);
+
+    public override IReadOnlyDictionary<string, double> Weights() => _weights;
+
+    public override Dictionary<string, double[]> SaveState() => new() { ["weights"] = [.. terms.Select(t => _weights[t])] };
+
+    public override void LoadState(IReadOnlyDictionary<string, double[]> state) { }
+
+    internal static Tensor Sum(IReadOnlyDictionary<string, Tensor> losses, Func<string, Tensor, Tensor> weigh)
+    {
+        Tensor? total = null;
+        foreach (var (term, loss) in losses)
+        {
+            var weighted = weigh(term, loss);
+            total = total is null ? weighted : total + weighted;
+        }
+
+        return total ?? zeros(1).squeeze();
+    }
+}
+
+/// <summary>Uncertainty weighting with one learned log-variance per term.</summary>
+internal sealed class UncertaintyBalancer : TaskBalancer
+{
+    private readonly IReadOnlyList<string> _terms;
+    private readonly Parameter _logVars;
+
+    public UncertaintyBalancer(IReadOnlyList<string> terms)
+    {
+        _terms = terms;
+        _logVars = new Parameter(zeros(terms.Count), requires_grad: true);
+    }
+
+    public override IReadOnlyList<string> Terms => _terms;
+
+    public override IEnumerable<Parameter> Parameters => [_logVars];
+
+    // Log-variances are clamped to [−1.5, 3] (weights 0.05–4.5): as a loss nears zero, unclamped weighting drives its
+    // weight (and so the effective learning rate) to infinity and the run diverges.
+    private const double MinLogVar = -1.5;
+    private const double MaxLogVar = 3.0;
+
+    public override Tensor Combine(IReadOnlyDictionary<string, Tensor> losses) => FixedBalancer.Sum(losses, (t, l) =>
+    {
+        var s = _logVars[_terms.ToList().IndexOf(t)].clamp(MinLogVar, MaxLogVar);
+        return (l * (-s).exp()) + s;
+    });
+
+    public override IReadOnlyDictionary<string, double> Weights()
+    {
+        using var _ = NewDisposeScope();
+        var values = (-_logVars.detach().clamp(MinLogVar, MaxLogVar)).exp().data<float>().ToArray();
+        return _terms.Select((t, i) => (t, (double)values[i])).ToDictionary(p => p.t, p => p.Item2);
+    }
+
+    public override Dictionary<string, double[]> SaveState() => new() { ["log_vars"] = [.. _logVars.detach().data<float>().ToArray().Select(v => (double)v)] };
+
+    public override void LoadState(IReadOnlyDictionary<string, double[]> state)
+    {
+        if (state.TryGetValue("log_vars", out var values) && values.Length == _terms.Count)
+        {
+            using var noGrad = no_grad();
+            _logVars.copy_(tensor(values.Select(v => (float)v).ToArray()));
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _logVars.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+}
+
+/// <summary>Dynamic weight averaging with temperature 2; weights sum to the number of terms.</summary>
+internal sealed class DwaBalancer(IReadOnlyList<string> terms) : TaskBalancer
+{
+    private const double Temperature = 2.0;
+    private readonly List<Dictionary<string, double>> _history = [];
+    private Dictionary<string, double> _weights = terms.ToDictionary(t => t, _ => 1.0);
+
+    public override IReadOnlyList<string> Terms => terms;
+
+    public override Tensor Combine(IReadOnlyDictionary<string, Tensor> losses) => FixedBalancer.Sum(losses, (t, l) => l * _weights[t]);
+
+    public override void EndEpoch(IReadOnlyDictionary<string, double> epochLosses)
+    {
+        _history.Add(new Dictionary<string, double>(epochLosses));
+        if (_history.Count < 2)
+        {
+            return;
+        }
+
+        var last = _history[^1];
+        var before = _history[^2];
+        var ratios = terms.ToDictionary(t => t,
+            t => last.TryGetValue(t, out var a) && before.TryGetValue(t, out var b) && b > 1e-8 ? a / b : 1.0);
+        var exps = ratios.ToDictionary(p => p.Key, p => Math.Exp(p.Value / Temperature));
+        var sum = exps.Values.Sum();
+        _weights = exps.ToDictionary(p => p.Key, p => terms.Count * p.Value / sum);
+    }
+
+    public override IReadOnlyDictionary<string, double> Weights() => _weights;
+
+    public override Dictionary<string, double[]> SaveState()
+    {
+        var state = new Dictionary<string, double[]> { ["weights"] = [.. terms.Select(t => _weights[t])] };
+        for (var i = Math.Max(0, _history.Count - 2); i < _history.Count; i++)
+        {
+            state[$"history{i - Math.Max(0, _history.Count - 2)}"] = [.. terms.Select(t => _history[i].GetValueOrDefault(t))];
+        }
+
+        return state;
+    }
+
+    public override void LoadState(IReadOnlyDictionary<string, double[]> state)
+    {
+        if (state.TryGetValue("weights", out var w) && w.Length == terms.Count)
+        {
+            _weights = terms.Select((t, i) => (t, w[i])).ToDictionary(p => p.t, p => p.Item2);
+        }
+
+        _history.Clear();
+        for (var i = 0; state.TryGetValue($"history{i}", out var h); i++)
+        {
+            _history.Add(terms.Select((t, j) => (t, h[j])).ToDictionary(p => p.t, p => p.Item2));
+        }
+    }
+}

@@ -1,0 +1,110 @@
+using FaceAttr.Training.Augmentation;
+using FaceAttr.Training.Losses;
+using FaceAttr.Training.Network;
+
+namespace FaceAttr.Training.Training;
+
+/// <summary>Optimizer choice.</summary>
+public enum OptimizerKind
+{
+    /// <summary>SGD with (Nesterov) momentum (the seed's choice).</summary>
+    Sgd,
+
+    /// <summary>Adam (for the comparison).</summary>
+    Adam,
+}
+
+/// <summary>Everything a run depends on besides the data. Every field has a default (the full run) and a stated range.</summary>
+public sealed record TrainOptions
+{
+    /// <summary>Network shape.</summary>
+    public NetworkOptions Network { get; init; } = new();
+
+    /// <summary>Augmentation for training batches.</summary>
+    public AugmentOptions Augment { get; init; } = new();
+
+    /// <summary>Epochs, 1–1000 (default 10).</summary>
+    public int Epochs { get; init; } = 10;
+
+    /// <summary>Batch size, 2–1024 (default 64).</summary>
+    public int BatchSize { get; init; } = 64;
+
+    /// <summary>Peak learning rate (default 0.02 for SGD; use about 0.002 with Adam).</summary>
+    public double LearningRate { get; init; } = 0.02;
+
+    /// <summary>Largest global gradient norm per step (default 5).</summary>
+    public double GradientClip { get; init; } = 5.0;
+
+    /// <summary>SGD momentum 0–0.99 (default 0.9, Nesterov).</summary>
+    public double Momentum { get; init; } = 0.9;
+
+    /// <summary>L2 weight decay (default 5e-4).</summary>
+    public double WeightDecay { get; init; } = 5e-4;
+
+    /// <summary>Optimizer (default SGD).</summary>
+    public OptimizerKind Optimizer { get; init; } = OptimizerKind.Sgd;
+
+    /// <summary>Task balancing (default uncertainty weighting).</summary>
+    public BalanceKind Balance { get; init; } = BalanceKind.Uncertainty;
+
+    /// <summary>Focal γ per loss term (0 = plain cross-entropy; default 0 except gender 1 and attributes 1).</summary>
+    public IReadOnlyDictionary<string, double> FocalGamma { get; init; } =
+        new Dictionary<string, double> { [HeadSet.Gender] = 1.0, [HeadSet.Binary] = 1.0 };
+
+    /// <summary>Inverse-frequency class weights for gender, expression and eyewear (default on; binary attributes use focal loss only,
+    /// since their metric is accuracy at 0.5 and reweighting rare attributes trades accuracy for recall).</summary>
+    public bool ClassWeights { get; init; } = true;
+
+    /// <summary>Coarse-to-fine expression: epochs during which only the coarse expression head trains (default 3).</summary>
+    public int ExpressionCoarseEpochs { get; init; } = 3;
+
+    /// <summary>Weight of the smile→happy hint on faces with a smile label and no expression label, 0–1 (default 0.1).</summary>
+    public double SmileHintWeight { get; init; } = 0.1;
+
+    /// <summary>Weight of the L1 loss on decoded age in decades, added to the stage classification (default 0.5).</summary>
+    public double AgeL1Weight { get; init; } = 0.5;
+
+    /// <summary>Fraction kept apart for validation, 0.05–0.5 (default 0.15).</summary>
+    public double ValidationFraction { get; init; } = 0.15;
+
+    /// <summary>Seed for initialisation, sampling and augmentation (default 1).</summary>
+    public int Seed { get; init; } = 1;
+
+    /// <summary>Torch threads (default the core count).</summary>
+    public int Threads { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>Use at most this many faces per dataset, evenly spaced (null = all) — for quick runs.</summary>
+    public int? LimitPerDataset { get; init; }
+
+    /// <summary>Sampling power over dataset sizes, 0–1 (default 0.5; see <see cref="Data.BalancedSampler"/>).</summary>
+    public double SamplingPower { get; init; } = 0.5;
+
+    /// <summary>The tiny configuration used by tests: 32×32 input, narrow, 400 faces per set, 10 epochs, Adam (fastest to move in few steps).</summary>
+    public static TrainOptions Tiny { get; } = new()
+    {
+        Network = new NetworkOptions { InputSize = 32, Widths = [16, 24, 32], FeatureSize = 48, Dropout = 0 },
+        Epochs = 10,
+        BatchSize = 32,
+        Optimizer = OptimizerKind.Adam,
+        LearningRate = 0.003,
+        ExpressionCoarseEpochs = 2,
+        LimitPerDataset = 400,
+    };
+
+    /// <summary>Throws when a field is out of range.</summary>
+    public void Validate()
+    {
+        Network.Validate();
+        ArgumentOutOfRangeException.ThrowIfLessThan(Epochs, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(Epochs, 1000);
+        ArgumentOutOfRangeException.ThrowIfLessThan(BatchSize, 2);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(BatchSize, 1024);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(LearningRate);
+        ArgumentOutOfRangeException.ThrowIfNegative(Momentum);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(Momentum, 0.99);
+        ArgumentOutOfRangeException.ThrowIfLessThan(ValidationFraction, 0.05);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(ValidationFraction, 0.5);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Threads);
+        ArgumentOutOfRangeException.ThrowIfNegative(ExpressionCoarseEpochs);
+    }
+}
