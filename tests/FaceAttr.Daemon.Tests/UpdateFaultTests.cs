@@ -84,6 +84,36 @@ public sealed class UpdateFaultTests(ITestOutputHelper output) : IAsyncLifetime,
         var tampered = await UpdateOutcome(subscriber, "tampered-1");
         Assert.Equal(("failed", "hash_mismatch"), (tampered.GetProperty("state").GetString(), tampered.GetProperty("failure").GetString()));
 
+        // Faults caught after the download, before anything is installed: each refused with its code, 0.2.0 keeps running.
+        var (truncArchive, truncSignature) = Bundle("0.3.1", _trusted);
+        _http.Serve("whole.tar.gz", truncArchive);
+        var faults = new (string Name, Uri Url, BundleSignature Signature, string Failure)[]
+        {
+            ("truncated download", new Uri(_http.BaseUrl, "truncated/whole.tar.gz"), truncSignature, "truncated"),
+        }.ToList();
+        foreach (var (name, version, replace, edit, failure) in new (string, string, (string, byte[])?, Func<FaceAttr.Core.Bundles.BundleManifest, FaceAttr.Core.Bundles.BundleManifest>?, string)[]
+        {
+            ("contract mismatch", "0.3.2", null, m => m with { Models = [.. m.Models.Select(x => x.Id == "emotion-oarriaga" ? x with { Outputs = [x.Outputs[0] with { Name = "no_such_output" }] } : x)] }, "contract_mismatch"),
+            ("NaN outputs", "0.3.3", ("gender-oarriaga", BadModels.NanGender()), null, "bad_output"),
+            ("unloadable model", "0.3.4", ("iris", BadModels.Garbage()), null, "unloadable_model"),
+        })
+        {
+            var folder = UpdateFixtures.BundleFolder(Path.Combine(_work, "bundle-" + version), version, replace, edit);
+            var (bytes, sig) = UpdateFixtures.PackAndSign(folder, Path.Combine(_work, version + ".tar.gz"), _trusted);
+            faults.Add((name, _http.Serve(version + ".tar.gz", bytes), sig, failure));
+        }
+
+        foreach (var (name, faultUrl, faultSignature, failure) in faults)
+        {
+            var id = "fault-" + faultSignature.Version;
+            await Command(subscriber, "update", Payload(faultUrl, faultSignature, id));
+            var fault = await UpdateOutcome(subscriber, id);
+            output.WriteLine($"{name}: {fault.GetRawText()}");
+            Assert.Equal(("failed", failure), (fault.GetProperty("state").GetString(), fault.GetProperty("failure").GetString()));
+        }
+
+        Assert.Equal("faceattr-default@0.2.0", Bundle(Statuses(subscriber.Messages).Last()));
+
         // A detector that passes every install check but never finds a face on real frames: rolled back by the health window.
         var (blindArchive, blindSignature) = Bundle("0.4.0", _trusted, UpdateFixtures.BlindDetector());
         await Command(subscriber, "update", Payload(_http.Serve("blind.tar.gz", blindArchive), blindSignature, "blind-1"));

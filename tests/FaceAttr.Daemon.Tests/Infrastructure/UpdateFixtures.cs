@@ -15,7 +15,11 @@ namespace FaceAttr.Daemon.Tests;
 public static class UpdateFixtures
 {
     /// <summary>Copies the default bundle (without its sample photos) to <paramref name="folder"/> as <paramref name="version"/>.</summary>
-    public static string BundleFolder(string folder, string version, byte[]? replaceDetector = null)
+    public static string BundleFolder(string folder, string version, byte[]? replaceDetector = null) =>
+        BundleFolder(folder, version, replaceDetector is null ? null : ("blazeface-back", replaceDetector));
+
+    /// <summary>Like <see cref="BundleFolder(string, string, byte[])"/>, replacing one model's file and/or editing the manifest.</summary>
+    public static string BundleFolder(string folder, string version, (string Id, byte[] Bytes)? replace, Func<BundleManifest, BundleManifest>? edit = null)
     {
         var source = TestPaths.RequireBundle();
         Directory.CreateDirectory(folder);
@@ -25,14 +29,15 @@ public static class UpdateFixtures
             File.Copy(Path.Combine(source, model.File), Path.Combine(folder, model.File), overwrite: true);
         }
 
-        if (replaceDetector is not null)
+        if (replace is { } r)
         {
-            var detector = manifest.Models.Single(m => m.Id == "blazeface-back");
-            var path = Path.Combine(folder, detector.File);
-            File.WriteAllBytes(path, replaceDetector);
-            manifest = manifest with { Models = [.. manifest.Models.Select(m => m.Id == detector.Id ? m with { Sha256 = ModelFile.Sha256(path) } : m)] };
+            var model = manifest.Models.Single(m => m.Id == r.Id);
+            var path = Path.Combine(folder, model.File);
+            File.WriteAllBytes(path, r.Bytes);
+            manifest = manifest with { Models = [.. manifest.Models.Select(m => m.Id == model.Id ? m with { Sha256 = ModelFile.Sha256(path) } : m)] };
         }
 
+        manifest = edit?.Invoke(manifest) ?? manifest;
         File.WriteAllText(Path.Combine(folder, ManifestSerializer.FileName), ManifestSerializer.ToJson(manifest with { Version = version }));
         return folder;
     }
@@ -66,6 +71,27 @@ public static class UpdateFixtures
         g.Output("Identity_3:0", 3);
         return g.Build("test", []).ToByteArray();
     }
+}
+
+/// <summary>Model files that load but misbehave, for update fault tests.</summary>
+public static class BadModels
+{
+    /// <summary>gender-oarriaga's contract (input_1 [N,64,64,1] → Identity [N,2]) computing log(−(|x|+1)): NaN for every input.</summary>
+    public static byte[] NanGender()
+    {
+        var g = new OnnxGraphBuilder("nan-gender");
+        g.Input("input_1", [-1, 64, 64, 1]);
+        var abs = g.Node("Abs", ["input_1"], "abs");
+        var plus = g.Node("Add", [abs, g.Initializer("one", [1f], 1)], "plus_one");
+        var log = g.Node("Log", [g.Node("Neg", [plus], "negative")], "log_of_negative");
+        var flat = g.Node("Flatten", [log], "flat", OnnxAttributes.Int("axis", 1));
+        g.NodeTo("Slice", [flat, g.Int64s("starts", 0), g.Int64s("ends", 2), g.Int64s("axes", 1)], "Identity");
+        g.Output("Identity", 2);
+        return g.Build("test", []).ToByteArray();
+    }
+
+    /// <summary>Bytes ONNX Runtime cannot load.</summary>
+    public static byte[] Garbage() => System.Text.Encoding.ASCII.GetBytes("this is not an ONNX model, just text pretending to be one");
 }
 
 /// <summary>An HTTP server on 127.0.0.1 serving byte arrays by path (bundle archives for the daemon to download).</summary>
@@ -111,7 +137,18 @@ public sealed class BundleHttpServer : IDisposable
             }
 
             var response = context.Response;
-            if (_files.TryGetValue(context.Request.Url!.AbsolutePath.TrimStart('/'), out var content))
+            var path = context.Request.Url!.AbsolutePath.TrimStart('/');
+            if (path.StartsWith("truncated/", StringComparison.Ordinal) && _files.TryGetValue(path["truncated/".Length..], out var whole))
+            {
+                // Announce the whole archive, send half, drop the connection: a download cut mid-body.
+                response.ContentLength64 = whole.Length;
+                await response.OutputStream.WriteAsync(whole.AsMemory(0, whole.Length / 2));
+                await response.OutputStream.FlushAsync();
+                response.Abort();
+                continue;
+            }
+
+            if (_files.TryGetValue(path, out var content))
             {
                 response.ContentLength64 = content.Length;
                 await response.OutputStream.WriteAsync(content);
