@@ -71,8 +71,8 @@ public sealed class TrainingTests(ITestOutputHelper output) : IDisposable
                 string.Join(", ", e.Validation.Metrics.Select(m => $"{m.Key} {m.Value.Value:0.000} (n {m.Value.N})")));
         }
 
+        // Its duration is reported, not asserted: CI runs other test assemblies beside it on the same two cores.
         output.WriteLine($"{watch.Elapsed.TotalSeconds:0.0} s, {data.Train.Length} train / {data.Validation.Length} validation faces");
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(60), $"tiny run took {watch.Elapsed.TotalSeconds:0} s");
         Assert.Equal(options.Epochs, recorder.Epochs.Count);
 
         // Loss falls: the last epoch's training loss per term below the first's, for every term trained from epoch 1.
