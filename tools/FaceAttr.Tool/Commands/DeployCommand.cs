@@ -20,8 +20,8 @@ public static class DeployCommand
         var devices = new Option<string[]>("--device") { Description = "Device id (repeatable)", AllowMultipleArgumentsPerToken = true };
         var group = new Option<string?>("--group") { Description = "Fleet group: every online device whose status lists it" };
         var canary = new Option<double>("--canary") { Description = "Percent of devices updated first", DefaultValueFactory = _ => 10 };
-        var url = new Option<Uri?>("--url") { Description = "Where the devices download the archive (already uploaded there)" };
-        var serve = new Option<Uri?>("--serve") { Description = "Serve the archive from this machine, e.g. http://10.0.0.5:8088/ (must be reachable from the devices)" };
+        var url = new Option<string?>("--url") { Description = "Where the devices download the archive (already uploaded there)" };
+        var serve = new Option<string?>("--serve") { Description = "Serve the archive from this machine, e.g. http://10.0.0.5:8088/ (must be reachable from the devices)" };
         var viaMqtt = new Option<bool>("--via-mqtt") { Description = "Send the archive in chunks over MQTT (sites with only a broker)" };
         var host = new Option<string>("--broker") { Description = "MQTT broker host", DefaultValueFactory = _ => "127.0.0.1" };
         var port = new Option<int>("--port") { Description = "MQTT broker port", DefaultValueFactory = _ => 1883 };
@@ -37,13 +37,21 @@ public static class DeployCommand
         return command;
     }
 
-    private sealed record DeployRequest(FileInfo Bundle, string[] Devices, string? Group, double Canary, Uri? Url, Uri? Serve, bool ViaMqtt, string Broker, int Port, TimeSpan Timeout, bool Force);
+    private sealed record DeployRequest(FileInfo Bundle, string[] Devices, string? Group, double Canary, string? Url, string? Serve, bool ViaMqtt, string Broker, int Port, TimeSpan Timeout, bool Force);
 
     private static async Task<int> RunAsync(DeployRequest request, CancellationToken cancellationToken)
     {
         if ((request.Devices.Length > 0) == (request.Group is not null) || new[] { request.Url is not null, request.Serve is not null, request.ViaMqtt }.Count(x => x) != 1)
         {
             Console.Error.WriteLine("faceattr deploy: give either --device … or --group, and one of --url, --serve or --via-mqtt");
+            return 2;
+        }
+
+        Uri? url = null;
+        Uri? serveAt = null;
+        if ((request.Url is not null && !TryHttpUrl(request.Url, out url)) || (request.Serve is not null && !TryHttpUrl(request.Serve, out serveAt)))
+        {
+            Console.Error.WriteLine("faceattr deploy: --url and --serve take an absolute http:// or https:// address");
             return 2;
         }
 
@@ -58,10 +66,16 @@ public static class DeployCommand
             return 2;
         }
 
-        using var server = request.Serve is null ? null : new ArchiveServer(request.Serve, request.Bundle.FullName);
+        if (!request.Bundle.Exists)
+        {
+            Console.Error.WriteLine($"faceattr deploy: {request.Bundle.FullName} does not exist");
+            return 2;
+        }
+
+        using var server = serveAt is null ? null : new ArchiveServer(serveAt, request.Bundle.FullName);
         var options = new RolloutOptions
         {
-            Url = server?.Url ?? request.Url,
+            Url = server?.Url ?? url,
             Archive = request.ViaMqtt ? await File.ReadAllBytesAsync(request.Bundle.FullName, cancellationToken).ConfigureAwait(false) : ReadOnlyMemory<byte>.Empty,
             Signature = JsonDocument.Parse(signature.ToJson()).RootElement,
             CanaryPercent = request.Canary,
@@ -109,6 +123,9 @@ public static class DeployCommand
             : $"[red]rollout {Markup.Escape(report.StoppedReason ?? "stopped")}[/]");
         return report.Completed ? 0 : 1;
     }
+
+    private static bool TryHttpUrl(string text, out Uri? url) =>
+        Uri.TryCreate(text, UriKind.Absolute, out url) && url.Scheme is "http" or "https";
 
     private static Table OutcomeTable(IEnumerable<DeviceOutcome> outcomes)
     {
