@@ -42,12 +42,17 @@ public sealed class DaemonMqttTests(ITestOutputHelper output) : IAsyncLifetime
             SchemaValidator.AssertValid(SchemaValidator.ForTopic(m.Topic), m.Payload);
         }
 
-        var events = Events(subscriber);
-        output.WriteLine(string.Join('\n', events.Select(e => e.GetRawText())));
-        Assert.Equal(Enumerable.Range(1, events.Count).Select(i => (long)i), events.Select(e => e.GetProperty("seq").GetInt64()));
+        var all = Events(subscriber);
+        output.WriteLine(string.Join('\n', all.Select(e => e.GetRawText())));
+        Assert.Equal(Enumerable.Range(1, all.Count).Select(i => (long)i), all.Select(e => e.GetProperty("seq").GetInt64()));
 
         // One person: enter first, exit last, and the change of face in between is published as an update of gender.
-        var track = Assert.Single(events.Select(e => e.GetProperty("track_id").GetInt64()).Distinct());
+        // The pipe loops the clip; on a slow machine MaxFrames is reached only after it restarted, and the man of the
+        // next loop is a new track — which must begin after the first one ended.
+        var track = all[0].GetProperty("track_id").GetInt64();
+        var events = all.Where(e => e.GetProperty("track_id").GetInt64() == track).ToList();
+        var firstExit = events.Last().GetProperty("seq").GetInt64();
+        Assert.All(all.Where(e => e.GetProperty("track_id").GetInt64() != track), e => Assert.True(e.GetProperty("seq").GetInt64() > firstExit));
         var kinds = events.Select(e => e.GetProperty("kind").GetString()).ToList();
         Assert.Equal("enter", kinds[0]);
         Assert.Equal("exit", kinds[^1]);
@@ -64,7 +69,7 @@ public sealed class DaemonMqttTests(ITestOutputHelper output) : IAsyncLifetime
         // Rate limit: the broker delivers a track's updates at least UpdateMinIntervalSeconds (1.5 s) apart. Held updates
         // are merged and keep the time of their newest observation, so the gap is measured on arrival, not on timestamps.
         var updateArrivals = subscriber.Messages.Where(m => m.Topic.EndsWith("/events", StringComparison.Ordinal)
-            && Json(m).GetProperty("kind").GetString() == "update").Select(m => m.ReceivedAt).ToList();
+            && Json(m).GetProperty("kind").GetString() == "update" && Json(m).GetProperty("track_id").GetInt64() == track).Select(m => m.ReceivedAt).ToList();
         Assert.True(updateArrivals.Count >= 2, $"only {updateArrivals.Count} updates");
         for (var i = 1; i < updateArrivals.Count; i++)
         {
@@ -78,7 +83,7 @@ public sealed class DaemonMqttTests(ITestOutputHelper output) : IAsyncLifetime
         var stats = subscriber.On("faceattr/it-person/stats").Select(Json).ToList();
         Assert.NotEmpty(stats);
         Assert.Contains(stats, s => s.GetProperty("fps_processed").GetDouble() > 1 && s.GetProperty("latency_p50_ms").GetDouble() > 0);
-        Assert.Contains("messaging stopped: " + events.Count + " published, 0 dropped", stderr, StringComparison.Ordinal);
+        Assert.Contains("messaging stopped: " + all.Count + " published, 0 dropped", stderr, StringComparison.Ordinal);
     }
 
     [Fact]
