@@ -32,8 +32,8 @@ public sealed class DaemonMqttTests(ITestOutputHelper output) : IAsyncLifetime
         }
 
         await using var subscriber = await TestSubscriber.ConnectAsync(_broker.Port, "faceattr/it-person/#");
-        var (exit, _, stderr) = await DaemonProcess.RunAsync(Args("it-person", clip, maxFrames: 58,
-            "--FaceAttr:Mqtt:UpdateMinIntervalSeconds=1.5", "--FaceAttr:StatsIntervalSeconds=1"));
+        var (exit, _, stderr) = await DaemonProcess.RunAsync(Args("it-person", clip, maxFrames: 68,
+            "--FaceAttr:Mqtt:UpdateMinIntervalSeconds=2", "--FaceAttr:StatsIntervalSeconds=1"));
         Assert.True(exit == 0, stderr);
         await subscriber.WaitUntilAsync(m => m.Any(IsShutdownStatus), Patience, "the offline status of a clean stop");
 
@@ -66,14 +66,15 @@ public sealed class DaemonMqttTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.True(genderUpdate.GetProperty("dwell_seconds").GetDouble() > 3, "the woman appears after 3 s");
         Assert.Equal("female", events[^1].GetProperty("attributes").GetProperty("gender").GetProperty("label").GetString());
 
-        // Rate limit: the broker delivers a track's updates at least UpdateMinIntervalSeconds (1.5 s) apart. Held updates
-        // are merged and keep the time of their newest observation, so the gap is measured on arrival, not on timestamps.
+        // Rate limit: the broker delivers a track's updates UpdateMinIntervalSeconds (2 s) apart, give or take delivery
+        // jitter on a loaded machine (0.5 s allowed); the tracker alone would send them 1 s apart. Held updates are merged
+        // and keep the time of their newest observation, so the gap is measured on arrival, not on timestamps.
         var updateArrivals = subscriber.Messages.Where(m => m.Topic.EndsWith("/events", StringComparison.Ordinal)
             && Json(m).GetProperty("kind").GetString() == "update" && Json(m).GetProperty("track_id").GetInt64() == track).Select(m => m.ReceivedAt).ToList();
         Assert.True(updateArrivals.Count >= 2, $"only {updateArrivals.Count} updates");
         for (var i = 1; i < updateArrivals.Count; i++)
         {
-            Assert.True((updateArrivals[i] - updateArrivals[i - 1]).TotalSeconds >= 1.3, $"updates {i - 1} and {i} of track {track} arrived too close");
+            Assert.True((updateArrivals[i] - updateArrivals[i - 1]).TotalSeconds >= 1.5, $"updates {i - 1} and {i} of track {track} arrived too close");
         }
 
         // Status: online with versions, model hashes and the camera running; stats heartbeats with real frame rates.

@@ -20,7 +20,7 @@ public static class TestClips
     public const int Height = 480;
 
     /// <summary>
-    /// One person who changes: a UTKFace man of 35 for 3 s, then at the same place a UTKFace woman of 30 for 6 s (the
+    /// One person who changes: a UTKFace man of 35 for 3 s, then at the same place a UTKFace woman of 30 for 8 s (the
     /// track continues and its fused gender changes: an update), then 3 s of an empty scene (the person exits). Null when
     /// the real face data is absent outside CI.
     /// </summary>
@@ -34,7 +34,7 @@ public static class TestClips
 
         var man = First(utk, "35_0_0_");
         var woman = First(utk, "30_1_0_");
-        return await SlideshowAsync("changing-person.avi", [(man, 3), (woman, 6), (null, 3)]);
+        return await SlideshowAsync("changing-person.avi", [(man, 3), (woman, 8), (null, 3)]);
     }
 
     /// <summary>
