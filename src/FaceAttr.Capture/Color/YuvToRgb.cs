@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace FaceAttr.Capture;
 
 /// <summary>
@@ -18,6 +19,8 @@ public static class YuvToRgb
     /// <param name="height">Height in pixels.</param>
     /// <param name="rgb">Destination, exactly width × height × 3 bytes.</param>
     /// <exception cref="ArgumentException">A size does not match.</exception>
+    // Hot per-frame loops: compiled fully optimized at once (no tier-0 code, no on-stack replacement mid-stream).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ConvertYuyv(ReadOnlySpan<byte> yuyv, int stride, int width, int height, Span<byte> rgb)
     {
         CheckSize(width, height, rgb);
@@ -43,6 +46,7 @@ public static class YuvToRgb
     /// <param name="height">Height in pixels; even.</param>
     /// <param name="rgb">Destination, exactly width × height × 3 bytes.</param>
     /// <exception cref="ArgumentException">A size does not match.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ConvertI420(ReadOnlySpan<byte> i420, int width, int height, Span<byte> rgb)
     {
         CheckSize(width, height, rgb);
