@@ -170,7 +170,9 @@ public sealed class PipeSourceTests(ITestOutputHelper output)
         using var cts = new CancellationTokenSource();
         var run = supervisor.RunAsync(cts.Token);
 
-        await Wait.UntilAsync(() => source.ShortReads >= 3 && sink.Count >= 6, TimeSpan.FromSeconds(10), "three short reads");
+        // The supervisor counts a restart a moment after the short read that caused it: wait for both counters.
+        await Wait.UntilAsync(() => source.ShortReads >= 3 && sink.Count >= 6 && supervisor.Restarts >= 3 && channel.Counters.SourceRestarts >= 3,
+            TimeSpan.FromSeconds(10), "three short reads and their restarts");
         var state = supervisor.State;
         await cts.CancelAsync();
         await run;
