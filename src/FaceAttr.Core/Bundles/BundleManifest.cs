@@ -99,4 +99,32 @@ public sealed record ModelEntry
 
     /// <summary>Detector anchor layout (detectors only).</summary>
     public DetectorAnchors? Anchors { get; init; }
+
+    /// <summary>
+    /// The model card: what was measured on held-out faces, head by head (for a quantized or pruned model, beside the
+    /// figures of the fp32/unpruned model it came from). Informational; the runtime does not act on it.
+    /// </summary>
+    public IReadOnlyList<ModelMetric>? Metrics { get; init; }
+}
+
+/// <summary>One measured figure of a model's card.</summary>
+public sealed record ModelMetric
+{
+    /// <summary>Taxonomy head (e.g. <c>gender</c>), or <c>*</c> for the whole model (e.g. latency).</summary>
+    public required string Head { get; init; }
+
+    /// <summary>What was measured: <c>accuracy</c> (0–1), <c>mae_years</c>, <c>agreement</c> (0–1, with the reference model).</summary>
+    public required string Metric { get; init; }
+
+    /// <summary>The figure for this model.</summary>
+    public required double Value { get; init; }
+
+    /// <summary>The same figure for the reference model (fp32 before quantization, or the network before pruning).</summary>
+    public double? Reference { get; init; }
+
+    /// <summary>Faces the figure was measured on.</summary>
+    public int Count { get; init; }
+
+    /// <summary>Where the faces came from (e.g. <c>celeba holdout</c>).</summary>
+    public string? Dataset { get; init; }
 }

@@ -114,8 +114,7 @@ public sealed class Trainer(TrainOptions options, TrainingData data, string outp
             observer?.EpochFinished(summary);
         }
 
-        var model = Path.Combine(outputFolder, "model.bin");
-        net.save(model);
+        var model = TrainedNetwork.Save(net, outputFolder);
         return new TrainResult(history, model, net.ParameterCount(), watch.Elapsed.TotalSeconds, startEpoch);
     }
 
