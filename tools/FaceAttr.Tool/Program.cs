@@ -9,13 +9,15 @@ public static class Program
     /// <summary>Entry point.</summary>
     public static int Main(string[] args)
     {
-        var root = new RootCommand("FaceAttr host tool: import, analyze, evaluate and train face-attribute models; sign bundles and roll them out.");
+        var root = new RootCommand("FaceAttr host tool: import, analyze, evaluate, train, export and bundle face-attribute models; sign bundles and roll them out.");
         root.Subcommands.Add(ImportCommand.Create());
         root.Subcommands.Add(AnalyzeCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(LabelCommand.Create());
+        root.Subcommands.Add(ExportCommand.Create());
+        root.Subcommands.Add(BundleCommand.Create());
         root.Subcommands.Add(KeygenCommand.Create());
         root.Subcommands.Add(PackCommand.Create());
         root.Subcommands.Add(SignCommand.Create());

@@ -20,6 +20,7 @@ public static class HeadDecoder
             "gender" => Gender(output, values, modelId),
             "age" => Age(output, values, modelId),
             "expression" => Expression(output, values, modelId),
+            _ when output.Kind == OutputKind.Softmax => Categorical(output, values, modelId),
             _ => Binary(output, values, modelId),
         };
     }
@@ -133,6 +134,34 @@ public static class HeadDecoder
             Label = Taxonomy.Expressions[best],
             Probability = seed[best],
             Distribution = seed,
+            Model = modelId,
+        };
+    }
+
+    /// <summary>A labelled softmax head such as eyewear (none, eyeglasses, sunglasses): the most probable label.</summary>
+    private static AttributeValue Categorical(ModelOutput output, ReadOnlySpan<float> values, string modelId)
+    {
+        if (output.Labels is null || output.Labels.Length != values.Length)
+        {
+            throw new NotSupportedException($"{modelId}: head '{output.Head}' output '{output.Name}' needs one label per softmax value");
+        }
+
+        var distribution = values.ToArray();
+        var best = 0;
+        for (var i = 1; i < distribution.Length; i++)
+        {
+            if (distribution[i] > distribution[best])
+            {
+                best = i;
+            }
+        }
+
+        return new AttributeValue
+        {
+            Head = output.Head!,
+            Label = output.Labels[best],
+            Probability = distribution[best],
+            Distribution = distribution,
             Model = modelId,
         };
     }

@@ -68,6 +68,9 @@ public sealed class OnnxGraphBuilder
         _graph.Node.Add(node);
     }
 
+    /// <summary>Adds a node built by the caller (e.g. one with several outputs, whose names it reserved with <see cref="UniqueName"/>).</summary>
+    public void AddNode(NodeProto node) => _graph.Node.Add(node);
+
     /// <summary>Adds a float32 initializer and returns its name.</summary>
     public string Initializer(string hint, ReadOnlySpan<float> values, params long[] dims)
     {
@@ -111,6 +114,9 @@ public sealed class OnnxGraphBuilder
         var tensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float, Shape = shape };
         _graph.Output.Add(new ValueInfoProto { Name = name, Type = new TypeProto { TensorType = tensorType } });
     }
+
+    /// <summary>Declares a float graph output of known shape; negative dims become the symbolic batch dim <c>N</c>.</summary>
+    public void Output(string name, IReadOnlyList<long> dims) => _graph.Output.Add(FloatValueInfo(name, dims));
 
     /// <summary>Wraps the graph into a model with producer and metadata properties.</summary>
     public ModelProto Build(string producerVersion, IEnumerable<KeyValuePair<string, string>> metadata)
