@@ -14,8 +14,15 @@ public sealed record AnalyzerOptions
     /// <summary>Head → model id overrides of the bundle's choice (e.g. <c>gender → gender-oarriaga</c>).</summary>
     public IReadOnlyDictionary<string, string> HeadModels { get; init; } = new Dictionary<string, string>();
 
-    /// <summary>Heads to compute. Default: gender, age, expression (smile derives from expression).</summary>
-    public IReadOnlyList<string> Heads { get; init; } = ["gender", "age", "expression"];
+    /// <summary>
+    /// Heads to compute, or null (default) for every head the bundle's manifest maps to a model — gender, age and expression
+    /// for the imported bundle; every head a trained network outputs for a <c>faceattr bundle</c>. Without a <c>smile</c>
+    /// head, smile derives from the expression model's happy probability.
+    /// </summary>
+    public IReadOnlyList<string>? Heads { get; init; }
+
+    /// <summary>The heads used when neither the options nor the manifest name any.</summary>
+    public static readonly IReadOnlyList<string> DefaultHeads = ["gender", "age", "expression"];
 
     /// <summary>Model id → crop scale overrides of the manifest's <c>crop_scale</c> (for tuning framing on labelled data).</summary>
     public IReadOnlyDictionary<string, float> CropScales { get; init; } = new Dictionary<string, float>();

@@ -20,6 +20,7 @@ public sealed class FaceAnalyzer : IDisposable
     private readonly LandmarkStage? _landmarks;
     private readonly Dictionary<string, ModelRunner> _runners = new(StringComparer.Ordinal);
     private readonly List<(string Head, ModelRunner Runner, int Output)> _heads = [];
+    private readonly bool _deriveSmile;
     private readonly List<DetectedFace> _detections = [];
     private readonly HashSet<ModelRunner> _ranForFace = [];
     private readonly QualityMeter _quality = new();
@@ -39,7 +40,12 @@ public sealed class FaceAnalyzer : IDisposable
             _landmarks = new LandmarkStage(bundleFolder, Find(landmarkModel, ModelRole.Landmarks), options.Session);
         }
 
-        foreach (var head in options.Heads)
+        var heads = options.Heads
+            ?? (Manifest.Heads is { Count: > 0 } mapped
+                ? [.. AnalyzerOptions.DefaultHeads.Where(mapped.ContainsKey), .. mapped.Keys.Where(h => !AnalyzerOptions.DefaultHeads.Contains(h))]
+                : AnalyzerOptions.DefaultHeads);
+        _deriveSmile = !heads.Contains("smile");
+        foreach (var head in heads)
         {
             var modelId = options.HeadModels.GetValueOrDefault(head)
                 ?? Manifest.Heads?.GetValueOrDefault(head)
@@ -141,7 +147,7 @@ public sealed class FaceAnalyzer : IDisposable
 
             var value = HeadDecoder.Decode(runner.Entry.Outputs[output], runner.Output(output), runner.Entry.Id);
             attributes.Add(value);
-            if (head == "expression" && value.Distribution is { } expression)
+            if (_deriveSmile && head == "expression" && value.Distribution is { } expression)
             {
                 attributes.Add(Smile(expression[0], runner.Entry.Id));
             }
