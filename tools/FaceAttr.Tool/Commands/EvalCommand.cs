@@ -99,7 +99,7 @@ public static class EvalCommand
         FaceAnalyzer analyzer;
         try
         {
-            var options = new AnalyzerOptions { Heads = ["gender", "age", "expression"], CropScales = scales };
+            var options = new AnalyzerOptions { CropScales = scales };
             analyzer = new FaceAnalyzer(bundle.FullName, detector is null ? options : options with { DetectorModel = detector });
         }
         catch (Exception ex) when (ex is BundleFormatException or ModelContractException)
@@ -134,12 +134,22 @@ public static class EvalCommand
         var age = Known(face.Attribute("age"));
         var expression = Known(face.Attribute("expression"));
         var binary = new Dictionary<string, bool>(StringComparer.Ordinal);
-        if (Known(face.Attribute("smile")) is { } smile)
+        foreach (var value in face.Attributes)
         {
-            binary["smile"] = smile.Label == "present";
+            // Every present/absent head the bundle has (smile, beard, hat… of a trained network) is scored against CelebA.
+            if (value.UnknownReason is null && value.Label is "present" or "absent")
+            {
+                binary[value.Head] = value.Label == "present";
+            }
         }
 
-        if (Known(face.Attribute("mouth")) is { } mouth)
+        if (Known(face.Attribute("eyewear")) is { } eyewear)
+        {
+            // CelebA's Eyeglasses marks any glasses, sunglasses included.
+            binary["eyeglasses"] = eyewear.Label != "none";
+        }
+
+        if (!binary.ContainsKey("mouth_open") && Known(face.Attribute("mouth")) is { } mouth)
         {
             binary["mouth_open"] = mouth.Label == "open";
         }
