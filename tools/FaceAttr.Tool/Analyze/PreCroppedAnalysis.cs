@@ -9,7 +9,7 @@ namespace FaceAttr.Tool.Analyze;
 /// (<see cref="PreCroppedFace"/>): pad with black and take the detected face nearest the centre; when none is found,
 /// analyze the whole image as one face.
 /// </summary>
-internal static class PreCroppedAnalysis
+public static class PreCroppedAnalysis
 {
     /// <summary>The analysis of the labelled face, and whether it came from a detection in the padded image.</summary>
     public static (FaceAnalysis Face, bool Detected) Analyze(FaceAnalyzer analyzer, DecodedImage image)

@@ -35,6 +35,7 @@ public static class TrainCommand
         activation.AcceptOnlyFromAmong("prelu", "relu");
         var balance = new Option<string>("--balance") { Description = "uncertainty, dwa or fixed task weighting", DefaultValueFactory = _ => "uncertainty" };
         balance.AcceptOnlyFromAmong("uncertainty", "dwa", "fixed");
+        var bnL1 = new Option<double>("--bn-l1") { Description = "Sparsity pull λ on BatchNorm scales for later pruning (network slimming; e.g. 1e-4, 0 = off)", DefaultValueFactory = _ => 0 };
         var noClassWeights = new Option<bool>("--no-class-weights") { Description = "Turn inverse-frequency class weights off" };
         var seed = new Option<int>("--seed") { Description = "Seed", DefaultValueFactory = _ => 1 };
         var threads = new Option<int>("--threads") { Description = "Torch threads", DefaultValueFactory = _ => TorchRuntime.DefaultThreads };
@@ -45,7 +46,7 @@ public static class TrainCommand
         var command = new Command("train", "Train the multi-task face-attribute network (TorchSharp) on labeled faces")
         {
             celeba, utkface, expressions, rafdb, manifests, output, config, epochs, batch, lr, optimizer, activation, balance,
-            noClassWeights, seed, threads, limit, resume, cache, bundle,
+            noClassWeights, bnL1, seed, threads, limit, resume, cache, bundle,
         };
         command.SetAction(parse =>
         {
@@ -60,6 +61,7 @@ public static class TrainCommand
                 LearningRate = parse.GetValue(lr) ?? (opt == OptimizerKind.Adam ? 0.002 : options.LearningRate),
                 Balance = parse.GetValue(balance) switch { "dwa" => BalanceKind.Dwa, "fixed" => BalanceKind.Fixed, _ => BalanceKind.Uncertainty },
                 ClassWeights = !parse.GetValue(noClassWeights),
+                BatchNormL1 = parse.GetValue(bnL1),
                 Seed = parse.GetValue(seed),
                 Threads = parse.GetValue(threads),
                 LimitPerDataset = parse.GetValue(limit) ?? options.LimitPerDataset,

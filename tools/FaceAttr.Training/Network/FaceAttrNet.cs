@@ -58,7 +58,7 @@ public sealed class ConvBnAct : nn.Module<Tensor, Tensor>
 /// The compact multi-task network: a stride-2 stem, stages of two 3×3 conv blocks and a 2×2 max-pool, global average
 /// pooling, one shared fully connected layer, and a linear layer per head. Only Conv2d, BatchNorm2d, PReLU/ReLU,
 /// MaxPool2d, AdaptiveAvgPool2d, Dropout and Linear — every one has a plain ONNX equivalent (issue 6 exports it).
-/// Parameter names: <c>stem.*</c>, <c>stage{i}_{j}.*</c>, <c>fc.*</c>, <c>fc_act.*</c>, <c>head_gender.*</c>,
+/// Parameter names: <c>stem.*</c>, <c>blocks.{k}.*</c> (see <see cref="BlockPrefix"/>), <c>fc.*</c>, <c>fc_act.*</c>, <c>head_gender.*</c>,
 /// <c>head_age{1,2,3}.*</c>, <c>head_expression.*</c>, <c>head_expression_coarse.*</c>, <c>head_eyewear.*</c>,
 /// <c>head_attributes.*</c>.
 /// </summary>
@@ -86,13 +86,13 @@ public sealed class FaceAttrNet : nn.Module<Tensor, HeadLogits>
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         Options = options;
-        var w = options.Widths;
+        var w = options.ResolvedBlockWidths();
         stem = new ConvBnAct("stem", 3, w[0], 2, options.Activation);
         var list = new List<ConvBnAct>();
-        for (var i = 1; i < w.Count; i++)
+        for (var i = 1; i < options.Widths.Count; i++)
         {
-            list.Add(new ConvBnAct($"stage{i}_1", w[i - 1], w[i], 1, options.Activation));
-            list.Add(new ConvBnAct($"stage{i}_2", w[i], w[i], 1, options.Activation));
+            list.Add(new ConvBnAct($"stage{i}_1", w[(2 * i) - 2], w[(2 * i) - 1], 1, options.Activation));
+            list.Add(new ConvBnAct($"stage{i}_2", w[(2 * i) - 1], w[2 * i], 1, options.Activation));
         }
 
         blocks = nn.ModuleList(list.ToArray());
@@ -151,6 +151,16 @@ public sealed class FaceAttrNet : nn.Module<Tensor, HeadLogits>
             head_expression_coarse.forward(features),
             head_eyewear.forward(features),
             head_attributes.forward(features));
+    }
+
+    /// <summary>
+    /// Prefix of block <paramref name="block"/>'s tensors in the state dict (block 0 is the stem, then two per stage in
+    /// order): <c>stem</c>, <c>blocks.0</c>, <c>blocks.1</c>, …
+    /// </summary>
+    public static string BlockPrefix(int block)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(block);
+        return block == 0 ? "stem" : $"blocks.{block - 1}";
     }
 
     /// <summary>Number of trainable parameters.</summary>

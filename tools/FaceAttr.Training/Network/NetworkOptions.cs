@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace FaceAttr.Training.Network;
 
 /// <summary>Activation used after every convolution and the shared fully connected layer.</summary>
@@ -23,6 +25,16 @@ public sealed record NetworkOptions
     /// </summary>
     public IReadOnlyList<int> Widths { get; init; } = [24, 32, 64, 128];
 
+    /// <summary>
+    /// Output channels of every block, overriding <see cref="Widths"/> block by block: the stem, then two per stage
+    /// (<c>1 + 2·(Widths.Count − 1)</c> entries, each at least 1). Null (default) means each stage's two blocks take the
+    /// stage's width, as before; a pruned network sets it. <see cref="Widths"/> still fixes the number of stages.
+    /// </summary>
+    // Left out of the JSON when null so network.json and the trainer's checkpoint signature of an unpruned network stay
+    // byte for byte what they were (resume compares that signature).
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<int>? BlockWidths { get; init; }
+
     /// <summary>Width of the shared fully connected layer the heads read (default 128).</summary>
     public int FeatureSize { get; init; } = 128;
 
@@ -35,6 +47,14 @@ public sealed record NetworkOptions
     /// <summary>Names of the sigmoid attributes of the binary head, in output order (default <see cref="HeadSet.DefaultBinary"/>).</summary>
     public IReadOnlyList<string> BinaryAttributes { get; init; } = HeadSet.DefaultBinary;
 
+    /// <summary>Number of conv blocks: the stem and two per stage.</summary>
+    [JsonIgnore]
+    public int BlockCount => 1 + (2 * (Widths.Count - 1));
+
+    /// <summary>Output channels of each block: <see cref="BlockWidths"/>, or derived from <see cref="Widths"/> when null.</summary>
+    public IReadOnlyList<int> ResolvedBlockWidths() =>
+        BlockWidths ?? [Widths[0], .. Widths.Skip(1).SelectMany(w => new[] { w, w })];
+
     /// <summary>Throws when a field is out of range.</summary>
     public void Validate()
     {
@@ -46,6 +66,11 @@ public sealed record NetworkOptions
         if (Widths.Count < 2 || Widths.Any(w => w < 4))
         {
             throw new ArgumentOutOfRangeException(nameof(Widths), "needs a stem and at least one stage, each at least 4 channels");
+        }
+
+        if (BlockWidths is not null && (BlockWidths.Count != BlockCount || BlockWidths.Any(w => w < 1)))
+        {
+            throw new ArgumentOutOfRangeException(nameof(BlockWidths), $"needs {BlockCount} entries (the stem and two per stage), each at least 1; got [{string.Join(", ", BlockWidths)}]");
         }
 
         ArgumentOutOfRangeException.ThrowIfLessThan(FeatureSize, 8);

@@ -76,6 +76,13 @@ public sealed record TrainOptions
     /// <summary>Use at most this many faces per dataset, evenly spaced (null = all) — for quick runs.</summary>
     public int? LimitPerDataset { get; init; }
 
+    /// <summary>
+    /// Sparsity pull on BatchNorm scales (network slimming, Liu et al. 2017), 0–0.01 (default 0 = off; 1e-4 is the
+    /// paper's order for SGD): λ·sign(γ) is added to every BatchNorm2d weight's gradient each step, so channels the
+    /// network can spare drift towards γ = 0 and <see cref="Pruning.ChannelPruner"/> can remove them cheaply.
+    /// </summary>
+    public double BatchNormL1 { get; init; }
+
     /// <summary>Sampling power over dataset sizes, 0–1 (default 0.5; see <see cref="Data.BalancedSampler"/>).</summary>
     public double SamplingPower { get; init; } = 0.5;
 
@@ -106,5 +113,7 @@ public sealed record TrainOptions
         ArgumentOutOfRangeException.ThrowIfGreaterThan(ValidationFraction, 0.5);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Threads);
         ArgumentOutOfRangeException.ThrowIfNegative(ExpressionCoarseEpochs);
+        ArgumentOutOfRangeException.ThrowIfNegative(BatchNormL1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(BatchNormL1, 0.01);
     }
 }

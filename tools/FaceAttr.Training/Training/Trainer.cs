@@ -20,28 +20,65 @@ public sealed record TrainResult(IReadOnlyList<EpochSummary> History, string Mod
 /// Trains <see cref="FaceAttrNet"/> on prepared data: balanced mixed sampling, deterministic augmentation, masked
 /// multi-task losses combined by the configured <see cref="TaskBalancer"/>, SGD (or Adam) with warm-up and cosine decay,
 /// coarse-to-fine expression, validation and a checkpoint after every epoch (<c>checkpoint/</c> in the output folder;
-/// <c>Run(resume: true)</c> continues from it).
+/// <c>Run(resume: true)</c> continues from it). Starts from random weights, or from <see cref="InitialNetwork"/> /
+/// <see cref="InitialWeights"/> (fine-tuning a pruned network), whose shape then replaces <see cref="TrainOptions.Network"/>.
 /// </summary>
 public sealed class Trainer(TrainOptions options, TrainingData data, string outputFolder, ITrainingObserver? observer = null)
 {
     private const string CheckpointFolder = "checkpoint";
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
+    /// <summary>
+    /// Weights to start from instead of random initialisation; copied, so the caller keeps owning (and disposing) it.
+    /// Its <see cref="FaceAttrNet.Options"/> replace <see cref="TrainOptions.Network"/>.
+    /// </summary>
+    public FaceAttrNet? InitialNetwork { get; init; }
+
+    /// <summary>A <c>model.bin</c> (with its <c>network.json</c>) to start from, read by <see cref="TrainedNetwork.Load"/>; the alternative to <see cref="InitialNetwork"/>.</summary>
+    public string? InitialWeights { get; init; }
+
+    /// <summary>
+    /// Task-balancer state to start from (see <see cref="ReadBalancerState"/>): fine-tuning keeps the task weights the
+    /// source run had learned instead of starting them all at 1 again.
+    /// </summary>
+    public IReadOnlyDictionary<string, double[]>? InitialBalancerState { get; init; }
+
     /// <summary>Runs the remaining epochs. With <paramref name="resume"/> the checkpoint in the output folder is loaded first.</summary>
     /// <exception cref="InvalidOperationException">Resuming, but there is no checkpoint or it was made with another network shape.</exception>
+    /// <exception cref="InvalidDataException"><see cref="InitialWeights"/> is missing or does not fit its network.json.</exception>
     public TrainResult Run(bool resume = false, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (InitialNetwork is not null && InitialWeights is not null)
+        {
+            throw new InvalidOperationException("give InitialNetwork or InitialWeights, not both");
+        }
+
+        using var loaded = InitialWeights is null ? null : TrainedNetwork.Load(InitialWeights);
+        var initial = InitialNetwork ?? loaded;
+        return Train(initial is null ? options : options with { Network = initial.Options }, initial, resume, cancellationToken);
+    }
+
+    private TrainResult Train(TrainOptions options, FaceAttrNet? initial, bool resume, CancellationToken cancellationToken)
+    {
         options.Validate();
         Directory.CreateDirectory(outputFolder);
         var checkpoint = Path.Combine(outputFolder, CheckpointFolder);
         torch.random.manual_seed(options.Seed);
         using var net = new FaceAttrNet(options.Network);
+        if (initial is not null)
+        {
+            using var state = NewDisposeScope();
+            net.load_state_dict(initial.state_dict(), strict: true);
+        }
+
         using var balancer = TaskBalancer.Create(options.Balance, HeadSet.LossTerms);
-        var weights = options.ClassWeights
-            ? ClassWeights.FromSamples([.. data.Train.Select(i => data.Samples[i])], options.Network.BinaryAttributes.Count)
-            : ClassWeights.Uniform(options.Network.BinaryAttributes.Count);
-        var builder = new BatchBuilder(data.Samples, data.Crops.Crops, options.Network.InputSize, options.Network.BinaryAttributes, weights);
+        if (InitialBalancerState is not null)
+        {
+            balancer.LoadState(InitialBalancerState);
+        }
+
+        var builder = BatchBuilderFor(options, data);
         var sampler = new BalancedSampler([.. data.Train.Select(i => data.Samples[i].Dataset)], options.SamplingPower);
         using var optimizer = CreateOptimizer(net.parameters(), options, options.WeightDecay);
         var balancerParameters = balancer.Parameters.ToList();
@@ -51,7 +88,7 @@ public sealed class Trainer(TrainOptions options, TrainingData data, string outp
         var startEpoch = 0;
         if (resume)
         {
-            startEpoch = LoadCheckpoint(checkpoint, net, optimizer, balancerOptimizer, balancer, history);
+            startEpoch = LoadCheckpoint(checkpoint, options, net, optimizer, balancerOptimizer, balancer, history);
         }
 
         var batchesPerEpoch = data.Train.Length / options.BatchSize;
@@ -63,6 +100,9 @@ public sealed class Trainer(TrainOptions options, TrainingData data, string outp
         var totalSteps = batchesPerEpoch * options.Epochs;
         var warmup = Math.Min(batchesPerEpoch, 300);
         var watch = Stopwatch.StartNew();
+        var batchNormWeights = options.BatchNormL1 > 0
+            ? net.modules().OfType<TorchSharp.Modules.BatchNorm2d>().Select(bn => bn.weight!).ToList()
+            : [];
         net.train();
         var lr = options.LearningRate;
         for (var epoch = startEpoch; epoch < options.Epochs; epoch++)
@@ -94,6 +134,9 @@ public sealed class Trainer(TrainOptions options, TrainingData data, string outp
                 total.backward();
                 // Clip the global gradient norm: one bad batch (or a task weight that grew) must not blow the run up.
                 nn.utils.clip_grad_norm_(net.parameters(), options.GradientClip);
+                // After the clip: the pull is bounded by λ per scale anyway, and clipping would weaken it exactly on
+                // the steps with large task gradients.
+                AddBatchNormL1(batchNormWeights, options.BatchNormL1);
                 optimizer.step();
                 balancerOptimizer?.step();
                 var values = losses.ToDictionary(p => p.Key, p => (double)p.Value.item<float>(), StringComparer.Ordinal);
@@ -110,12 +153,47 @@ public sealed class Trainer(TrainOptions options, TrainingData data, string outp
             var validation = Validator.Run(net, builder, data.Samples, data.Validation, options);
             var summary = new EpochSummary(epoch + 1, trainLosses, validation, balancer.Weights(), epochWatch.Elapsed.TotalSeconds, lr);
             history.Add(summary);
-            SaveCheckpoint(checkpoint, net, optimizer, balancerOptimizer, balancer, history);
+            SaveCheckpoint(checkpoint, options, net, optimizer, balancerOptimizer, balancer, history);
             observer?.EpochFinished(summary);
         }
 
         var model = TrainedNetwork.Save(net, outputFolder);
         return new TrainResult(history, model, net.ParameterCount(), watch.Elapsed.TotalSeconds, startEpoch);
+    }
+
+    /// <summary>
+    /// The batch builder the trainer uses for <paramref name="data"/> (class weights from the training split), so that
+    /// others validate with exactly the batches <see cref="Validator"/> sees during training.
+    /// </summary>
+    public static BatchBuilder BatchBuilderFor(TrainOptions options, TrainingData data)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(data);
+        var binary = options.Network.BinaryAttributes.Count;
+        var weights = options.ClassWeights
+            ? ClassWeights.FromSamples([.. data.Train.Select(i => data.Samples[i])], binary)
+            : ClassWeights.Uniform(binary);
+        return new BatchBuilder(data.Samples, data.Crops.Crops, options.Network.InputSize, options.Network.BinaryAttributes, weights);
+    }
+
+    /// <summary>The task-balancer state in the checkpoint of the run in <paramref name="runFolder"/>, or null when it has none.</summary>
+    /// <exception cref="InvalidDataException">The checkpoint state is unreadable.</exception>
+    public static IReadOnlyDictionary<string, double[]>? ReadBalancerState(string runFolder)
+    {
+        var path = Path.Combine(runFolder, CheckpointFolder, "state.json");
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<CheckpointState>(File.ReadAllText(path))?.Balancer;
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException($"{path}: not a checkpoint state: {ex.Message}", ex);
+        }
     }
 
     /// <summary>Linear warm-up over <paramref name="warmup"/> steps, then cosine decay to 2% of <paramref name="peak"/>.</summary>
@@ -128,6 +206,19 @@ public sealed class Trainer(TrainOptions options, TrainingData data, string outp
 
         var progress = Math.Clamp((step - warmup) / (double)Math.Max(1, totalSteps - warmup), 0, 1);
         return peak * (0.02 + (0.98 * 0.5 * (1 + Math.Cos(Math.PI * progress))));
+    }
+
+    private static void AddBatchNormL1(List<TorchSharp.Modules.Parameter> scales, double lambda)
+    {
+        using var noGrad = no_grad();
+        foreach (var gamma in scales)
+        {
+            if (gamma.grad is { } grad)
+            {
+                using var sign = gamma.sign();
+                grad.add_(sign, alpha: lambda);
+            }
+        }
     }
 
     private static TorchSharp.Modules.OptimizerHelper CreateOptimizer(IEnumerable<TorchSharp.Modules.Parameter> parameters, TrainOptions options, double weightDecay) =>
@@ -148,7 +239,7 @@ public sealed class Trainer(TrainOptions options, TrainingData data, string outp
 
     private sealed record CheckpointState(int Epoch, string Network, Dictionary<string, double[]> Balancer, List<EpochSummary> History);
 
-    private void SaveCheckpoint(string folder, FaceAttrNet net, TorchSharp.Modules.OptimizerHelper optimizer, TorchSharp.Modules.OptimizerHelper? balancerOptimizer, TaskBalancer balancer, List<EpochSummary> history)
+    private static void SaveCheckpoint(string folder, TrainOptions options, FaceAttrNet net, TorchSharp.Modules.OptimizerHelper optimizer, TorchSharp.Modules.OptimizerHelper? balancerOptimizer, TaskBalancer balancer, List<EpochSummary> history)
     {
         Directory.CreateDirectory(folder);
         net.save(Path.Combine(folder, "model.bin.tmp"));
@@ -166,7 +257,7 @@ public sealed class Trainer(TrainOptions options, TrainingData data, string outp
         }
     }
 
-    private int LoadCheckpoint(string folder, FaceAttrNet net, TorchSharp.Modules.OptimizerHelper optimizer, TorchSharp.Modules.OptimizerHelper? balancerOptimizer, TaskBalancer balancer, List<EpochSummary> history)
+    private static int LoadCheckpoint(string folder, TrainOptions options, FaceAttrNet net, TorchSharp.Modules.OptimizerHelper optimizer, TorchSharp.Modules.OptimizerHelper? balancerOptimizer, TaskBalancer balancer, List<EpochSummary> history)
     {
         var statePath = Path.Combine(folder, "state.json");
         if (!File.Exists(statePath))
