@@ -15,7 +15,7 @@ namespace FaceAttr.Training.Tests;
 /// <c>Tensor.TotalCount</c>, which these tests' tensors would move mid-count.
 /// </summary>
 [CollectionDefinition(nameof(PruningTests), DisableParallelization = true)]
-public sealed class PruningCollection;
+public sealed class PruningTestGroup;
 
 /// <summary>Channel pruning: per-block widths, channel selection, exactness of the slicing, BN-L1, prune + fine-tune on real faces.</summary>
 [Collection(nameof(PruningTests))]

@@ -8,7 +8,7 @@ namespace FaceAttr.Training.Tests;
 /// collection disables parallelization (xunit runs it alone, after the parallel ones).
 /// </summary>
 [CollectionDefinition(nameof(TensorLeakTests), DisableParallelization = true)]
-public sealed class TensorLeakCollection;
+public sealed class TensorLeakTestGroup;
 
 /// <summary>Forward passes free every intermediate tensor.</summary>
 [Collection(nameof(TensorLeakTests))]

@@ -18,6 +18,7 @@ public static class Program
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(LabelCommand.Create());
         root.Subcommands.Add(PruneCommand.Create());
+        root.Subcommands.Add(QuantizeCommand.Create());
         root.Subcommands.Add(ExportCommand.Create());
         root.Subcommands.Add(BundleCommand.Create());
         root.Subcommands.Add(KeygenCommand.Create());
