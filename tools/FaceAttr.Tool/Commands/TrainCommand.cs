@@ -117,25 +117,9 @@ public static class TrainCommand
         }
 
         Console.Error.WriteLine($"faceattr train: {runtime}");
-        var inputs = new List<DatasetInput>();
         try
         {
-            foreach (var (reader, name, path) in sets)
-            {
-                var set = reader.Read(path, null);
-                inputs.Add(new DatasetInput(name, path, set));
-                Console.Error.WriteLine($"faceattr train: {name}: {set.Faces.Count} faces, {set.Skipped.Count} skipped, {set.Excluded.Count} excluded");
-                foreach (var issue in set.Skipped.Take(20))
-                {
-                    Console.Error.WriteLine($"  skipped {issue}");
-                }
-
-                if (set.Skipped.Count > 20)
-                {
-                    Console.Error.WriteLine($"  … and {set.Skipped.Count - 20} more skipped");
-                }
-            }
-
+            var inputs = LabeledSetFolders.Read(sets, "faceattr train", Console.Error);
             var watch = Stopwatch.StartNew();
             var data = TrainingData.Prepare(inputs, options, cache, ProgressPrinter());
             Console.Error.WriteLine($"faceattr train: crops ready in {watch.Elapsed.TotalSeconds:0}s: {data.Crops.Detected} detected, " +

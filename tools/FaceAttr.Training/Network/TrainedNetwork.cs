@@ -95,7 +95,7 @@ public static class TrainedNetwork
         {
             net.Dispose();
             throw new InvalidDataException(
-                $"{weightsPath}: these weights do not fit a FaceAttrNet of widths [{string.Join(", ", options.Widths)}], feature size {options.FeatureSize}, {options.BinaryAttributes.Count} attributes ({ex.Message})", ex);
+                $"{weightsPath}: these weights do not fit a FaceAttrNet of block widths [{string.Join(", ", options.ResolvedBlockWidths())}], feature size {options.FeatureSize}, {options.BinaryAttributes.Count} attributes ({ex.Message})", ex);
         }
 
         net.eval();
