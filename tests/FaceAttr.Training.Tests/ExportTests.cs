@@ -25,9 +25,10 @@ public sealed class ExportTests(ITestOutputHelper output) : IDisposable
     public void Dispose() => _dir.Delete(recursive: true);
 
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public async Task OnnxRuntimeMatchesTorchSharpOnRealFacesForEveryHead(bool bake)
+    [InlineData(true, false)]
+    [InlineData(false, false)]
+    [InlineData(true, true)]
+    public async Task OnnxRuntimeMatchesTorchSharpOnRealFacesForEveryHead(bool bake, bool negativeSlope)
     {
         var crops = RealCrops(64);
         if (crops is null)
@@ -38,7 +39,19 @@ public sealed class ExportTests(ITestOutputHelper output) : IDisposable
 
         TorchFixture.Ensure();
         using var net = TrainedLookingNetwork(crops);
+        if (negativeSlope)
+        {
+            // A PReLU that is not monotone: the exporter must keep activation-then-pool for that block.
+            using (no_grad())
+            {
+                net.named_parameters().Single(p => p.name == "blocks.1.act.weight").parameter[0] = -0.3f;
+            }
+        }
+
         var exported = FaceAttrNetExporter.Export(net, new ExportOptions { BakeNormalisation = bake });
+        var ops = exported.Model.Graph.Node.Select(n => n.OpType).ToList();
+        var firstPool = ops.IndexOf("MaxPool");
+        Assert.Equal(negativeSlope ? "PRelu" : "Conv", ops[firstPool - 1]);
         var entry = ExportWriter.Write(exported, _dir.FullName);
         var onnxPath = Path.Combine(_dir.FullName, entry.File);
         Assert.Equal(1, await OnnxChecker.CheckAsync([onnxPath]));

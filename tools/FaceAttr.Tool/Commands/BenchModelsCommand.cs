@@ -56,13 +56,20 @@ public static class BenchModelsCommand
             var cores = Environment.ProcessorCount;
             var threadCounts = cores > 1 ? new[] { 1, cores } : [1];
             var times = new Dictionary<int, double[]>();
+            var fills = new Dictionary<int, double[]>();
             foreach (var threads in threadCounts)
             {
                 var runners = candidates.Select(c => new ModelRunner(c.Bundle, c.Entry, new SessionSettings { IntraOpThreads = threads })).ToList();
                 try
                 {
-                    var actions = runners.Select(r => (Action)(() => r.Run(image.View, Crop(image, r.Entry.Input)))).ToList();
-                    times[threads] = InterleavedTimer.Medians(actions, rounds, perRound);
+                    // Each model's input fill (crop, resize, normalise) is timed alone too, so inference = run − fill.
+                    var buffers = runners.Select(r => new float[TensorWriter.ItemLength(r.Entry.Input)]).ToList();
+                    var actions = runners.Select(r => (Action)(() => r.Run(image.View, Crop(image, r.Entry.Input))))
+                        .Concat(runners.Select((r, i) => (Action)(() => TensorWriter.Write(image.View, Crop(image, r.Entry.Input), r.Entry.Input, buffers[i]))))
+                        .ToList();
+                    var medians = InterleavedTimer.Medians(actions, rounds, perRound);
+                    times[threads] = medians[..runners.Count];
+                    fills[threads] = medians[runners.Count..];
                 }
                 finally
                 {
@@ -71,17 +78,22 @@ public static class BenchModelsCommand
             }
 
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"faceattr bench-models: {rounds} interleaved rounds x {perRound} runs per model, {cores} cores; median ms per face (input fill + inference)"));
+                $"faceattr bench-models: {rounds} interleaved rounds x {perRound} runs per model, {cores} cores; median ms per face: input fill + inference, and inference alone (minus the fill timed alone)"));
             Console.WriteLine();
-            var header = $"| bundle | model | precision | size KiB | size ratio | {string.Join(" | ", threadCounts.Select(t => $"ms ({t} thr) | speed-up ({t} thr)"))} |";
+            var header = $"| bundle | model | precision | size KiB | size ratio | {string.Join(" | ", threadCounts.Select(t => $"ms ({t} thr) | speed-up ({t} thr) | inference ms ({t} thr) | inference speed-up ({t} thr)"))} |";
             Console.WriteLine(header);
-            Console.WriteLine("|" + string.Concat(Enumerable.Repeat("---|", 5 + (2 * threadCounts.Length))));
+            Console.WriteLine("|" + string.Concat(Enumerable.Repeat("---|", 5 + (4 * threadCounts.Length))));
             for (var i = 0; i < candidates.Count; i++)
             {
                 var c = candidates[i];
                 var reference = candidates.FindIndex(r => r.Entry.Id == c.Entry.Id);
-                var cells = threadCounts.Select(t => string.Create(CultureInfo.InvariantCulture,
-                    $"{times[t][i]:0.000} | {times[t][reference] / times[t][i]:0.00}x"));
+                var cells = threadCounts.Select(t =>
+                {
+                    var inference = times[t][i] - fills[t][i];
+                    var referenceInference = times[t][reference] - fills[t][reference];
+                    return string.Create(CultureInfo.InvariantCulture,
+                        $"{times[t][i]:0.000} | {times[t][reference] / times[t][i]:0.00}x | {inference:0.000} | {referenceInference / inference:0.00}x");
+                });
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"| {Path.GetFileName(c.Bundle)} | {c.Entry.Id} | {c.Entry.Precision.ToString().ToLowerInvariant()} | {c.Bytes / 1024.0:N0} | {(double)candidates[reference].Bytes / c.Bytes:0.00}x | {string.Join(" | ", cells)} |"));
             }

@@ -57,8 +57,22 @@ public static class FaceAttrNetExporter
         for (var i = 0; i < blocks.Count; i += 2)
         {
             x = ModuleEmitter.Emit(g, $"blocks.{blocks[i].name}", blocks[i].module, x, rank: 4);
-            x = ModuleEmitter.Emit(g, $"blocks.{blocks[i + 1].name}", blocks[i + 1].module, x, rank: 4);
-            x = ModuleEmitter.Emit(g, $"pool{(i / 2) + 1}", pool, x, rank: 4);
+            var path = $"blocks.{blocks[i + 1].name}";
+            var poolPath = $"pool{(i / 2) + 1}";
+            if (blocks[i + 1].module is ConvBnAct last && ModuleEmitter.IsMonotone(ModuleEmitter.Activation(path, last)))
+            {
+                // Pool first, then activate: exact for a monotone activation, 4× fewer activations to compute, and the
+                // max-pool reads the convolution's output directly, so an int8 graph keeps it in int8 (ONNX Runtime has
+                // no int8 PReLU, which would otherwise sit between the convolution and the pool in float).
+                x = ModuleEmitter.ConvBn(g, path, last, x, rank: 4);
+                x = ModuleEmitter.Emit(g, poolPath, pool, x, rank: 4);
+                x = ModuleEmitter.Emit(g, $"{path}.act", ModuleEmitter.Activation(path, last), x, rank: 4);
+            }
+            else
+            {
+                x = ModuleEmitter.Emit(g, path, blocks[i + 1].module, x, rank: 4);
+                x = ModuleEmitter.Emit(g, poolPath, pool, x, rank: 4);
+            }
         }
 
         x = ModuleEmitter.Emit(g, "gap", Child("gap"), x, rank: 4);

@@ -48,15 +48,42 @@ public static class ModuleEmitter
 
     private static string ConvBnAct(OnnxGraphBuilder g, string path, Network.ConvBnAct block, string input, int rank)
     {
-        var children = block.named_children().ToDictionary(c => c.name, c => c.module, StringComparer.Ordinal);
-        if (children.GetValueOrDefault("conv") is not Conv2d conv || children.GetValueOrDefault("bn") is not BatchNorm2d bn || !children.TryGetValue("act", out var act))
+        var convolved = ConvBn(g, path, block, input, rank);
+        return Emit(g, $"{path}.act", Activation(path, block), convolved, rank);
+    }
+
+    /// <summary>The convolution of a conv block with its batch norm folded in, without the activation.</summary>
+    public static string ConvBn(OnnxGraphBuilder g, string path, Network.ConvBnAct block, string input, int rank)
+    {
+        ArgumentNullException.ThrowIfNull(block);
+        var children = Children(block);
+        if (children.GetValueOrDefault("conv") is not Conv2d conv || children.GetValueOrDefault("bn") is not BatchNorm2d bn)
         {
             throw new UnsupportedModuleException(path, nameof(Network.ConvBnAct), "expected children conv (Conv2d), bn (BatchNorm2d) and act");
         }
 
-        var convolved = Conv(g, path, conv, input, rank, bn);
-        return Emit(g, $"{path}.act", act, convolved, rank);
+        return Conv(g, path, conv, input, rank, bn);
     }
+
+    /// <summary>The activation module of a conv block.</summary>
+    public static nn.Module Activation(string path, Network.ConvBnAct block) =>
+        Children(block).TryGetValue("act", out var act)
+            ? act
+            : throw new UnsupportedModuleException(path, nameof(Network.ConvBnAct), "expected children conv (Conv2d), bn (BatchNorm2d) and act");
+
+    /// <summary>
+    /// Whether <paramref name="activation"/> is monotone non-decreasing (ReLU, or PReLU with every slope ≥ 0), so that
+    /// max-pooling commutes with it: <c>max(f(a), f(b)) = f(max(a, b))</c>.
+    /// </summary>
+    public static bool IsMonotone(nn.Module activation) => activation switch
+    {
+        ReLU => true,
+        PReLU prelu => Values(prelu.weight!).All(slope => slope >= 0),
+        _ => false,
+    };
+
+    private static Dictionary<string, nn.Module> Children(nn.Module module) =>
+        module.named_children().ToDictionary(c => c.name, c => c.module, StringComparer.Ordinal);
 
     private static string Conv(OnnxGraphBuilder g, string path, Conv2d conv, string input, int rank, BatchNorm2d? foldedBn)
     {
