@@ -1,6 +1,7 @@
 using System.CommandLine;
 using FaceAttr.Core.Bundles;
 using FaceAttr.Tool.Bundling;
+using FaceAttr.Tool.Training;
 using FaceAttr.Training.Export;
 using FaceAttr.Training.Native;
 using FaceAttr.Training.Network;
@@ -38,9 +39,13 @@ public static class ExportCommand
 
     private static int Run(FileSystemInfo model, DirectoryInfo output, string id, bool bake, float cropScale)
     {
+        if (TrainingConsole.StartTorch(TorchRuntime.DefaultThreads, "faceattr export") is null)
+        {
+            return 2;
+        }
+
         try
         {
-            TorchRuntime.Initialize(Math.Min(2, Environment.ProcessorCount));
             var weights = WeightsPath(model);
             using var net = TrainedNetwork.Load(weights);
             var metrics = TrainingReportCard.Read(Path.Combine(Path.GetDirectoryName(weights)!, "report.json"));
@@ -58,7 +63,7 @@ public static class ExportCommand
                 $"({(bake ? "raw 0-255 RGB, normalisation in the graph" : "normalised by the device")}), {entry.Outputs.Count} outputs, sha256 {entry.Sha256}");
             return 0;
         }
-        catch (Exception ex) when (ex is InvalidDataException or IOException or UnsupportedModuleException or BundleFormatException or LibTorchCompatException)
+        catch (Exception ex) when (ex is InvalidDataException or IOException or UnsupportedModuleException or BundleFormatException)
         {
             Console.Error.WriteLine($"faceattr export: error: {ex.Message}");
             return 1;

@@ -8,7 +8,6 @@ using FaceAttr.Training.Native;
 using FaceAttr.Training.Network;
 using FaceAttr.Training.Pruning;
 using FaceAttr.Training.Training;
-using Spectre.Console;
 
 namespace FaceAttr.Tool.Commands;
 
@@ -122,18 +121,11 @@ public static class PruneCommand
             return 2;
         }
 
-        TorchRuntimeInfo runtime;
-        try
+        if (TrainingConsole.StartTorch(training.Threads, Name) is null)
         {
-            runtime = TorchRuntime.Initialize(training.Threads);
-        }
-        catch (LibTorchCompatException ex)
-        {
-            Console.Error.WriteLine($"{Name}: libtorch cannot load here: {ex.Message}");
             return 2;
         }
 
-        Console.Error.WriteLine($"{Name}: {runtime}");
         try
         {
             using var source = TrainedNetwork.Load(request.Model);
@@ -156,24 +148,11 @@ public static class PruneCommand
         }
     }
 
-    private static PruneOutcome Prune(PruneRequest request, PruneOptions prune, TrainOptions training, TrainingData data, FaceAttrNet source, IReadOnlyDictionary<string, double[]>? balancer)
-    {
-        PruneSession Session(ITrainingObserver observer) => new(prune, training, data, observer)
+    private static PruneOutcome Prune(PruneRequest request, PruneOptions prune, TrainOptions training, TrainingData data, FaceAttrNet source, IReadOnlyDictionary<string, double[]>? balancer) =>
+        TrainingConsole.WithProgress(observer => new PruneSession(prune, training, data, observer)
         {
             FineTuneEpochs = request.Epochs,
             TimingRuns = request.TimingRuns,
             BalancerState = balancer,
-        };
-
-        if (Console.IsOutputRedirected || Console.IsErrorRedirected)
-        {
-            return Session(new SpectreTrainingObserver(null, Console.Out)).Run(source, request.Model, request.Output);
-        }
-
-        PruneOutcome? outcome = null;
-        AnsiConsole.Progress()
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
-            .Start(ctx => outcome = Session(new SpectreTrainingObserver(ctx, Console.Out)).Run(source, request.Model, request.Output));
-        return outcome!;
-    }
+        }.Run(source, request.Model, request.Output));
 }

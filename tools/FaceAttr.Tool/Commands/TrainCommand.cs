@@ -8,7 +8,6 @@ using FaceAttr.Training.Native;
 using FaceAttr.Training.Network;
 using FaceAttr.Training.Reporting;
 using FaceAttr.Training.Training;
-using Spectre.Console;
 
 namespace FaceAttr.Tool.Commands;
 
@@ -105,18 +104,11 @@ public static class TrainCommand
             return 2;
         }
 
-        TorchRuntimeInfo runtime;
-        try
+        if (TrainingConsole.StartTorch(options.Threads, "faceattr train") is not { } runtime)
         {
-            runtime = TorchRuntime.Initialize(options.Threads);
-        }
-        catch (LibTorchCompatException ex)
-        {
-            Console.Error.WriteLine($"faceattr train: libtorch cannot load here: {ex.Message}");
             return 2;
         }
 
-        Console.Error.WriteLine($"faceattr train: {runtime}");
         try
         {
             var inputs = LabeledSetFolders.Read(sets, "faceattr train", Console.Error);
@@ -130,19 +122,7 @@ public static class TrainCommand
             }
 
             Console.Error.WriteLine($"faceattr train: {data.Train.Length} training, {data.Validation.Length} validation faces");
-            TrainResult result;
-            if (Console.IsOutputRedirected || Console.IsErrorRedirected)
-            {
-                result = new Trainer(options, data, output, new SpectreTrainingObserver(null, Console.Out)).Run(resume);
-            }
-            else
-            {
-                TrainResult? inner = null;
-                AnsiConsole.Progress()
-                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
-                    .Start(ctx => inner = new Trainer(options, data, output, new SpectreTrainingObserver(ctx, Console.Out)).Run(resume));
-                result = inner!;
-            }
+            var result = TrainingConsole.WithProgress(observer => new Trainer(options, data, output, observer).Run(resume));
 
             foreach (var file in RunReport.Write(output, options, data, result, runtime.ToString()))
             {
