@@ -203,7 +203,7 @@ public sealed class PruningTests : IDisposable
     public void BatchNormL1ShrinksTheScales()
     {
         var options = TrainOptions.Tiny with { Epochs = 4, BatchSize = 8, Threads = 1, LimitPerDataset = null };
-        var data = Generated(options.Network.InputSize, 192);
+        var data = GeneratedFaces.Create(options.Network.InputSize, 192);
 
         var plain = new Trainer(options, data, Path.Combine(_dir.FullName, "plain")).Run();
         var sparse = new Trainer(options with { BatchNormL1 = 1e-2 }, data, Path.Combine(_dir.FullName, "sparse")).Run();
@@ -218,7 +218,7 @@ public sealed class PruningTests : IDisposable
     public void FineTuningStartsFromTheGivenWeights()
     {
         var options = TrainOptions.Tiny with { Epochs = 1, BatchSize = 16, Threads = 1, LimitPerDataset = null, LearningRate = 1e-9 };
-        var data = Generated(options.Network.InputSize, 64);
+        var data = GeneratedFaces.Create(options.Network.InputSize, 64);
         using var start = RandomNetwork(Small with { BlockWidths = [10, 7, 9, 5, 12] }, seed: 12);
 
         // A learning rate of 1e-9 leaves the weights where they started: the result is the given network, in its shape.
@@ -380,38 +380,5 @@ public sealed class PruningTests : IDisposable
     {
         using var net = TrainedNetwork.Load(modelPath);
         return ChannelPruner.Gammas(net).Sum(g => g.Sum(v => Math.Abs((double)v)));
-    }
-
-    /// <summary>Generated faces: bright for "male", dark for "female", so there is something to learn.</summary>
-    private static TrainingData Generated(int inputSize, int count)
-    {
-        var side = FaceCrops.SideFor(inputSize);
-        var item = side * side * 3;
-        var pixels = new byte[count * item];
-        var random = new Random(5);
-        var samples = new List<TrainingSample>();
-        for (var i = 0; i < count; i++)
-        {
-            var male = i % 2;
-            for (var k = 0; k < item; k++)
-            {
-                pixels[(i * item) + k] = (byte)((male * 120) + random.Next(100));
-            }
-
-            samples.Add(new TrainingSample
-            {
-                ImagePath = $"/generated/{i}.png",
-                Dataset = "generated",
-                SplitKey = $"g:{i}",
-                Gender = male,
-                GenderWeight = 1,
-                AgeYears = 20 + (male * 30),
-                AgeWeight = 1,
-                Binary = [.. Enumerable.Repeat((sbyte)-1, HeadSet.DefaultBinary.Count)],
-                BinaryWeight = new float[HeadSet.DefaultBinary.Count],
-            });
-        }
-
-        return TrainingData.FromCrops(samples, new FaceCrops(pixels, side, count), 0.2);
     }
 }

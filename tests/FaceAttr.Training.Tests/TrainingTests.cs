@@ -98,7 +98,7 @@ public sealed class TrainingTests(ITestOutputHelper output) : IDisposable
     {
         TorchFixture.Ensure();
         var options = TrainOptions.Tiny with { Epochs = 2, BatchSize = 8, Threads = 1, LimitPerDataset = null };
-        var data = Generated(options.Network.InputSize, 256);
+        var data = GeneratedFaces.Create(options.Network.InputSize, 256, i => i % 4 == 0 ? "b" : "a");
         var folder = Path.Combine(_dir.FullName, "resume");
 
         var firstRun = new Trainer(options, data, folder).Run();
@@ -118,38 +118,5 @@ public sealed class TrainingTests(ITestOutputHelper output) : IDisposable
         var ex = Assert.Throws<InvalidOperationException>(() => new Trainer(wider, data, folder).Run(resume: true));
         Assert.Contains("another network", ex.Message, StringComparison.Ordinal);
         Assert.Throws<InvalidOperationException>(() => new Trainer(options, data, Path.Combine(_dir.FullName, "empty")).Run(resume: true));
-    }
-
-    /// <summary>Generated faces: bright for "male", dark for "female", so there is something to learn.</summary>
-    private static TrainingData Generated(int inputSize, int count)
-    {
-        var side = FaceCrops.SideFor(inputSize);
-        var item = side * side * 3;
-        var pixels = new byte[count * item];
-        var random = new Random(5);
-        var samples = new List<TrainingSample>();
-        for (var i = 0; i < count; i++)
-        {
-            var male = i % 2;
-            for (var k = 0; k < item; k++)
-            {
-                pixels[(i * item) + k] = (byte)((male * 120) + random.Next(100));
-            }
-
-            samples.Add(new TrainingSample
-            {
-                ImagePath = $"/generated/{i}.png",
-                Dataset = i % 4 == 0 ? "b" : "a",
-                SplitKey = $"g:{i}",
-                Gender = male,
-                GenderWeight = 1,
-                AgeYears = 20 + (male * 30),
-                AgeWeight = 1,
-                Binary = [.. Enumerable.Repeat((sbyte)-1, Network.HeadSet.DefaultBinary.Count)],
-                BinaryWeight = new float[Network.HeadSet.DefaultBinary.Count],
-            });
-        }
-
-        return TrainingData.FromCrops(samples, new FaceCrops(pixels, side, count), 0.2);
     }
 }
