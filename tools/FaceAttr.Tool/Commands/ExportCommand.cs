@@ -33,7 +33,7 @@ public static class ExportCommand
 
     /// <summary>Resolves a model argument (folder or file) to the weights path.</summary>
     public static string WeightsPath(FileSystemInfo model) =>
-        model is DirectoryInfo d || Directory.Exists(model.FullName)
+        model is DirectoryInfo || Directory.Exists(model.FullName)
             ? Path.Combine(model.FullName, TrainedNetwork.WeightsFile)
             : model.FullName;
 

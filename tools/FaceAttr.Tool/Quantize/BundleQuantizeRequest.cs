@@ -38,6 +38,6 @@ public sealed record BundleQuantizeRequest
     /// <summary>Write the bundle even when a head fails the limits.</summary>
     public bool Force { get; init; }
 
-    /// <summary>Timed runs per model and precision (1 intra-op thread). Default 30.</summary>
+    /// <summary>Timed runs per model and precision, float and int8 interleaved (1 intra-op thread). Default 30.</summary>
     public int LatencyRuns { get; init; } = 30;
 }

@@ -143,14 +143,15 @@ public static class BundleQuantizer
         quantized = quantized with { Metrics = metrics };
 
         var probe = holdout.Items[entry.Id].Count > 0 ? holdout.Items[entry.Id][0].Tensor : items[0];
+        var latency = ModelLatencyMeter.Measure([(floatPath, entry), (int8Path, quantized)], probe, request.LatencyRuns);
         return new ModelQuantizeOutcome
         {
             Source = entry,
             Quantized = quantized,
             Fp32Bytes = new FileInfo(floatPath).Length,
             Int8Bytes = new FileInfo(int8Path).Length,
-            Fp32Latency = ModelLatencyMeter.Measure(floatPath, entry, probe, request.LatencyRuns),
-            Int8Latency = ModelLatencyMeter.Measure(int8Path, quantized, probe, request.LatencyRuns),
+            Fp32Latency = latency[0],
+            Int8Latency = latency[1],
             Figures = figures,
             OptimizedGraph = OrtFusionInspector.Inspect(result.Model),
             Report = result.Report,

@@ -1,31 +1,29 @@
-using System.Diagnostics;
 using FaceAttr.Core.Bundles;
+using FaceAttr.Tool.Bench;
 using Microsoft.ML.OnnxRuntime;
 
 namespace FaceAttr.Tool.Quantize;
 
-/// <summary>Median and 90th-percentile time of one inference, milliseconds.</summary>
+/// <summary>Median time of one inference in milliseconds, and how many timed runs it is the median of.</summary>
 /// <param name="MedianMs">Median.</param>
-/// <param name="P90Ms">90th percentile.</param>
 /// <param name="Runs">Timed runs.</param>
-public sealed record LatencyFigure(double MedianMs, double P90Ms, int Runs);
+public sealed record LatencyFigure(double MedianMs, int Runs);
 
 /// <summary>
-/// Times a model file on one input with a given number of intra-op threads (1 by default, the device setting): the input
-/// and outputs are bound once (<see cref="OrtIoBinding"/>), so the figure is inference alone. For <c>faceattr quantize</c>
-/// and, later, <c>faceattr bench</c> to compare float and int8 files of the same model side by side.
+/// Times model files on one input with a given number of intra-op threads (1 by default, the device setting), side by
+/// side (<see cref="InterleavedTimer"/>), so the float and int8 files of a model see the same machine load. Input and
+/// outputs are bound once (<see cref="OrtIoBinding"/>), so the figure is inference alone.
 /// </summary>
 public static class ModelLatencyMeter
 {
-    /// <summary>Times <paramref name="modelPath"/> on <paramref name="input"/> (one batch item of <paramref name="entry"/>'s input).</summary>
-    /// <param name="modelPath">ONNX file.</param>
-    /// <param name="entry">The manifest entry (input name, layout and outputs).</param>
-    /// <param name="input">One input tensor, e.g. a calibration item.</param>
-    /// <param name="runs">Timed runs, after 5 warm-up runs; 1 or more.</param>
+    /// <summary>Times each of <paramref name="models"/> on <paramref name="input"/> (one batch item of its input), interleaved.</summary>
+    /// <param name="models">ONNX files with their manifest entries (input name, layout and outputs).</param>
+    /// <param name="input">One input tensor, e.g. a calibration item; every model must take its shape.</param>
+    /// <param name="runs">Timed runs per model, after warm-up; 1 or more.</param>
     /// <param name="threads">Intra-op threads; 1 or more.</param>
-    public static LatencyFigure Measure(string modelPath, ModelEntry entry, float[] input, int runs = 50, int threads = 1)
+    public static LatencyFigure[] Measure(IReadOnlyList<(string ModelPath, ModelEntry Entry)> models, float[] input, int runs = 50, int threads = 1)
     {
-        ArgumentNullException.ThrowIfNull(entry);
+        ArgumentNullException.ThrowIfNull(models);
         ArgumentOutOfRangeException.ThrowIfLessThan(runs, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
         using var options = new SessionOptions
@@ -36,30 +34,36 @@ public static class ModelLatencyMeter
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
             LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
         };
-        using var session = new InferenceSession(modelPath, options);
         using var runOptions = new RunOptions();
-        using var value = OrtValue.CreateTensorValueFromMemory(input, TensorModelRunner.InputShape(entry.Input));
-        using var binding = session.CreateIoBinding();
-        binding.BindInput(entry.Input.Name, value);
-        foreach (var output in entry.Outputs)
+        var owned = new List<IDisposable>();
+        try
         {
-            binding.BindOutputToDevice(output.Name, OrtMemoryInfo.DefaultInstance);
-        }
+            var actions = new List<Action>();
+            foreach (var (path, entry) in models)
+            {
+                var session = new InferenceSession(path, options);
+                owned.Add(session);
+                var value = OrtValue.CreateTensorValueFromMemory(input, TensorModelRunner.InputShape(entry.Input));
+                owned.Add(value);
+                var binding = session.CreateIoBinding();
+                owned.Add(binding);
+                binding.BindInput(entry.Input.Name, value);
+                foreach (var output in entry.Outputs)
+                {
+                    binding.BindOutputToDevice(output.Name, OrtMemoryInfo.DefaultInstance);
+                }
 
-        for (var i = 0; i < 5; i++)
+                actions.Add(() => session.RunWithBinding(runOptions, binding));
+            }
+
+            return [.. InterleavedTimer.Medians(actions, rounds: runs, perRound: 1).Select(ms => new LatencyFigure(ms, runs))];
+        }
+        finally
         {
-            session.RunWithBinding(runOptions, binding);
+            for (var i = owned.Count - 1; i >= 0; i--)
+            {
+                owned[i].Dispose();
+            }
         }
-
-        var times = new double[runs];
-        for (var i = 0; i < runs; i++)
-        {
-            var start = Stopwatch.GetTimestamp();
-            session.RunWithBinding(runOptions, binding);
-            times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-        }
-
-        Array.Sort(times);
-        return new LatencyFigure(times[runs / 2], times[Math.Min(runs - 1, (int)(0.9 * runs))], runs);
     }
 }
