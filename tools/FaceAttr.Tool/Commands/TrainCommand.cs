@@ -22,6 +22,9 @@ public static class TrainCommand
         var expressions = new Option<DirectoryInfo?>("--expressions") { Description = "Expression set folder (labels.csv + images)" };
         var rafdb = new Option<DirectoryInfo?>("--rafdb") { Description = "RAF-DB folder (list_patition_label.txt + Image/aligned)" };
         var manifests = new Option<FileInfo[]>("--manifest") { Description = "Manifest (.csv or .jsonl) of your own or pseudo-labeled faces (repeatable)", AllowMultipleArgumentsPerToken = true };
+        var teacherLabels = new Option<FileInfo[]>("--teacher-labels") { Description = "`faceattr label` manifest of the same images: fills the heads a set lacks (distillation; repeatable)", AllowMultipleArgumentsPerToken = true };
+        var teacherHeads = new Option<string>("--teacher-heads") { Description = $"Heads the teacher may fill, comma-separated ({string.Join(", ", TeacherLabels.SupportedHeads)})", DefaultValueFactory = _ => string.Join(",", TeacherLabels.DefaultHeads) };
+        var teacherMin = new Option<float>("--teacher-min-confidence") { Description = "Leave out a teacher's gender/expression/smile label below this confidence (age is weighted, not gated)", DefaultValueFactory = _ => 0.8f };
         var output = new Option<DirectoryInfo>("--out") { Description = "Output folder (checkpoint, model.bin, report, curves)", DefaultValueFactory = _ => new DirectoryInfo(Path.Combine(ToolPaths.RepoRoot, "artifacts", "training", "run")) };
         var config = new Option<string>("--config") { Description = "full or tiny (the test configuration)", DefaultValueFactory = _ => "full" };
         config.AcceptOnlyFromAmong("full", "tiny");
@@ -44,7 +47,7 @@ public static class TrainCommand
         var bundle = AnalyzeCommand.BundleOption();
         var command = new Command("train", "Train the multi-task face-attribute network (TorchSharp) on labeled faces")
         {
-            celeba, utkface, expressions, rafdb, manifests, output, config, epochs, batch, lr, optimizer, activation, balance,
+            celeba, utkface, expressions, rafdb, manifests, teacherLabels, teacherHeads, teacherMin, output, config, epochs, batch, lr, optimizer, activation, balance,
             noClassWeights, bnL1, seed, threads, limit, resume, cache, bundle,
         };
         command.SetAction(parse =>
@@ -81,12 +84,15 @@ public static class TrainCommand
                 cacheOptions = cacheOptions with { CacheFolder = cacheFolder.FullName };
             }
 
-            return Run(sets, options, parse.GetValue(output)!.FullName, cacheOptions, parse.GetValue(resume));
+            var teacher = new TeacherRequest(parse.GetValue(teacherLabels) ?? [], parse.GetValue(teacherHeads)!, parse.GetValue(teacherMin));
+            return Run(sets, options, parse.GetValue(output)!.FullName, cacheOptions, parse.GetValue(resume), teacher);
         });
         return command;
     }
 
-    private static int Run(List<(ILabeledSetReader Reader, string Name, string Path)> sets, TrainOptions options, string output, CropCacheOptions cache, bool resume)
+    private sealed record TeacherRequest(FileInfo[] Manifests, string Heads, float MinConfidence);
+
+    private static int Run(List<(ILabeledSetReader Reader, string Name, string Path)> sets, TrainOptions options, string output, CropCacheOptions cache, bool resume, TeacherRequest teacherRequest)
     {
         if (sets.Count == 0)
         {
@@ -113,7 +119,8 @@ public static class TrainCommand
         {
             var inputs = LabeledSetFolders.Read(sets, "faceattr train", Console.Error);
             var watch = Stopwatch.StartNew();
-            var data = TrainingData.Prepare(inputs, options, cache, ProgressPrinter());
+            var teacher = ReadTeacher(teacherRequest);
+            var data = TrainingData.Prepare(inputs, options, cache, ProgressPrinter(), teacher: teacher);
             Console.Error.WriteLine($"faceattr train: crops ready in {watch.Elapsed.TotalSeconds:0}s: {data.Crops.Detected} detected, " +
                 $"{data.Crops.WholeImage} whole-image, {data.Crops.Failures.Count} corrupt (skipped); cached: {string.Join(", ", data.Crops.FromCache)}");
             foreach (var failure in data.Crops.Failures)
@@ -141,6 +148,34 @@ public static class TrainCommand
         {
             Console.Error.WriteLine($"faceattr train: {ex.Message}");
             return 2;
+        }
+    }
+
+    /// <summary>The teacher labels of <paramref name="request"/>, or null when none were given.</summary>
+    /// <exception cref="DatasetException">A manifest cannot be read, or the heads are not ones a teacher can fill.</exception>
+    private static TeacherLabels? ReadTeacher(TeacherRequest request)
+    {
+        if (request.Manifests.Length == 0)
+        {
+            return null;
+        }
+
+        var faces = new List<LabeledFace>();
+        foreach (var manifest in request.Manifests)
+        {
+            var set = new ManifestReader().Read(manifest.FullName, null);
+            faces.AddRange(set.Faces);
+            Console.Error.WriteLine($"faceattr train: teacher labels: {set.Faces.Count} faces from {manifest.FullName}, {set.Skipped.Count} rows skipped");
+        }
+
+        var heads = request.Heads.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        try
+        {
+            return new TeacherLabels(faces, heads, request.MinConfidence);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new DatasetException(string.Join(", ", request.Manifests.Select(m => m.FullName)), null, ex.Message);
         }
     }
 

@@ -81,6 +81,12 @@ public static class RunReport
             s.AppendLine(inv, $"| {u.Name} | {u.Source} | {u.Train} | {u.Validation} | {u.SkippedByReader} | {u.ExcludedByReader} | {u.CorruptImages} |");
         }
 
+        foreach (var u in data.Uses.Where(u => u.TeacherFilled.Count > 0))
+        {
+            s.AppendLine().Append(inv, $"Teacher labels filled on {u.Name} training faces: ")
+                .AppendJoin(", ", u.TeacherFilled.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key} {p.Value}")).AppendLine(".");
+        }
+
         s.AppendLine().AppendLine(inv, $"Crops: {data.Crops.Detected} framed by the detector, {data.Crops.WholeImage} as the whole image, {data.Crops.Failures.Count} failed.");
         foreach (var f in data.Crops.Failures)
         {

@@ -17,7 +17,11 @@ public sealed record DatasetInput(string Name, string Source, DatasetReadResult 
 /// <param name="SkippedByReader">Entries the reader skipped.</param>
 /// <param name="ExcludedByReader">Entries the reader excluded on purpose.</param>
 /// <param name="CorruptImages">Images that failed to decode (skipped, counted).</param>
-public sealed record DatasetUse(string Name, string Source, int Train, int Validation, int SkippedByReader, int ExcludedByReader, int CorruptImages);
+public sealed record DatasetUse(string Name, string Source, int Train, int Validation, int SkippedByReader, int ExcludedByReader, int CorruptImages)
+{
+    /// <summary>Training faces whose missing head was filled by a teacher, per head (empty without <see cref="TeacherLabels"/>).</summary>
+    public IReadOnlyDictionary<string, int> TeacherFilled { get; init; } = new Dictionary<string, int>();
+}
 
 /// <summary>Samples with their crops, split into training and validation.</summary>
 public sealed class TrainingData
@@ -56,19 +60,37 @@ public sealed class TrainingData
     }
 
     /// <summary>
-    /// Turns <paramref name="inputs"/> into samples (cut to <see cref="TrainOptions.LimitPerDataset"/>), aligns and caches
-    /// the crops, drops corrupt images (counted), and splits.
+    /// Turns <paramref name="inputs"/> into samples (cut to <see cref="TrainOptions.LimitPerDataset"/>), fills the heads
+    /// they lack from <paramref name="teacher"/> on training faces only (validation keeps ground truth alone, so its figures
+    /// never score the student against the teacher), aligns and caches the crops, drops corrupt images (counted), and splits.
     /// </summary>
     /// <exception cref="DatasetException">No usable face at all.</exception>
-    public static TrainingData Prepare(IReadOnlyList<DatasetInput> inputs, TrainOptions options, CropCacheOptions cache, Action<int, int>? progress = null, CancellationToken cancellationToken = default)
+    public static TrainingData Prepare(IReadOnlyList<DatasetInput> inputs, TrainOptions options, CropCacheOptions cache, Action<int, int>? progress = null, TeacherLabels? teacher = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(options);
         var all = new List<TrainingSample>();
+        var filledByDataset = new Dictionary<string, Dictionary<string, int>>(StringComparer.Ordinal);
         foreach (var input in inputs)
         {
             var faces = options.LimitPerDataset is { } n ? LabeledSubset.EvenlySpaced(input.Set.Faces, n) : input.Set.Faces;
-            all.AddRange(faces.Select(f => TrainingSample.From(f, input.Name, options.Network.BinaryAttributes)));
+            var filled = filledByDataset[input.Name] = new Dictionary<string, int>(StringComparer.Ordinal);
+            foreach (var face in faces)
+            {
+                var sample = TrainingSample.From(face, input.Name, options.Network.BinaryAttributes);
+                if (teacher is not null && !ValidationSplit.IsValidation(sample, options.ValidationFraction))
+                {
+                    var withTeacher = teacher.Fill(face, out var heads);
+                    foreach (var head in heads)
+                    {
+                        filled[head] = filled.GetValueOrDefault(head) + 1;
+                    }
+
+                    sample = heads.Count == 0 ? sample : TrainingSample.From(withTeacher, input.Name, options.Network.BinaryAttributes);
+                }
+
+                all.Add(sample);
+            }
         }
 
         if (all.Count == 0)
@@ -96,7 +118,10 @@ public sealed class TrainingData
             input.Name, input.Source,
             train.Count(i => samples[i].Dataset == input.Name),
             validation.Count(i => samples[i].Dataset == input.Name),
-            input.Set.Skipped.Count, input.Set.Excluded.Count, corrupt.GetValueOrDefault(input.Name))).ToList();
+            input.Set.Skipped.Count, input.Set.Excluded.Count, corrupt.GetValueOrDefault(input.Name))
+        {
+            TeacherFilled = filledByDataset[input.Name],
+        }).ToList();
         if (train.Length == 0)
         {
             throw new DatasetException(string.Join(", ", inputs.Select(i => i.Source)), null, "every usable face fell in the validation split");
