@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using FaceAttr.TestSupport;
 using SixLabors.ImageSharp;
@@ -30,7 +29,7 @@ public sealed class AnalyzeCommandTests : IDisposable
         File.WriteAllText(Path.Combine(input, "e-notes.txt"), "not an image");
         var annotate = Path.Combine(_folder, "annotated");
 
-        var (exit, stdout, stderr) = await RunTool("analyze", input, "--format", "json", "--annotate", annotate);
+        var (exit, stdout, stderr) = await ToolProcess.Run("analyze", input, "--format", "json", "--annotate", annotate);
 
         Assert.Equal(1, exit);
         var faces = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
@@ -53,28 +52,12 @@ public sealed class AnalyzeCommandTests : IDisposable
     [Fact]
     public async Task AMissingInputOrBundleIsAClearUsageError()
     {
-        var (exit, _, stderr) = await RunTool("analyze", Path.Combine(_folder, "nothing-here"));
+        var (exit, _, stderr) = await ToolProcess.Run("analyze", Path.Combine(_folder, "nothing-here"));
         Assert.Equal(2, exit);
         Assert.Contains("no such file or folder", stderr, StringComparison.Ordinal);
 
-        (exit, _, stderr) = await RunTool("analyze", _folder, "--bundle", _folder);
+        (exit, _, stderr) = await ToolProcess.Run("analyze", _folder, "--bundle", _folder);
         Assert.Equal(2, exit);
         Assert.Contains("cannot load the models", stderr, StringComparison.Ordinal);
-    }
-
-    private static async Task<(int Exit, string Stdout, string Stderr)> RunTool(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "faceattr.dll"));
-        foreach (var a in args)
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await stdout, await stderr);
     }
 }

@@ -7,6 +7,9 @@ using FaceAttr.Core.Imaging;
 using FaceAttr.Datasets;
 using FaceAttr.Tool.Analyze;
 using FaceAttr.Tool.Eval;
+using FaceAttr.Training.Data;
+using FaceAttr.Training.Network;
+using FaceAttr.Training.Training;
 using FaceAttr.Vision.Analysis;
 using FaceAttr.Vision.Imaging;
 using FaceAttr.Vision.Models;
@@ -32,18 +35,33 @@ public static class EvalCommand
             Description = "Override a model's crop scale, as id=value (repeatable), to tune framing",
             AllowMultipleArgumentsPerToken = true,
         };
+        var split = new Option<string>("--split")
+        {
+            Description = "all faces, or only the validation (or training) side of `faceattr train`'s split, to score teachers and a trained network on the same held-out faces",
+            DefaultValueFactory = _ => "all",
+        };
+        split.AcceptOnlyFromAmong("all", "validation", "train");
+        var validationFraction = new Option<double>("--validation-fraction") { Description = "The training run's validation fraction", DefaultValueFactory = _ => new TrainOptions().ValidationFraction };
         var command = new Command("eval", "Evaluate the analysis core on labeled real faces, head by head")
         {
-            celeba, utkface, expressions, limit, format, bundle, detector, cropScales,
+            celeba, utkface, expressions, limit, split, validationFraction, format, bundle, detector, cropScales,
         };
         command.SetAction(parse => Run(parse.GetValue(celeba), parse.GetValue(utkface), parse.GetValue(expressions),
-            parse.GetValue(limit), parse.GetValue(format)!, parse.GetValue(bundle)!, parse.GetValue(detector),
+            parse.GetValue(limit), new SplitChoice(parse.GetValue(split)!, parse.GetValue(validationFraction)), parse.GetValue(format)!, parse.GetValue(bundle)!, parse.GetValue(detector),
             parse.GetValue(cropScales) ?? []));
         return command;
     }
 
+    /// <summary>Which side of the training split to score: <c>all</c>, <c>validation</c> or <c>train</c>.</summary>
+    private sealed record SplitChoice(string Side, double ValidationFraction)
+    {
+        /// <summary>Whether <paramref name="face"/> of dataset <paramref name="dataset"/> is on the chosen side (the same hash as training).</summary>
+        public bool Keeps(LabeledFace face, string dataset) =>
+            Side == "all" || ValidationSplit.IsValidation(TrainingSample.From(face, dataset, HeadSet.DefaultBinary), ValidationFraction) == (Side == "validation");
+    }
+
     private static int Run(DirectoryInfo? celeba, DirectoryInfo? utkface, DirectoryInfo? expressions, int? limit,
-        string format, DirectoryInfo bundle, string? detector, string[] cropScales)
+        SplitChoice split, string format, DirectoryInfo bundle, string? detector, string[] cropScales)
     {
         var scales = new Dictionary<string, float>(StringComparer.Ordinal);
         foreach (var pair in cropScales)
@@ -68,6 +86,12 @@ public static class EvalCommand
             return 2;
         }
 
+        if (split.ValidationFraction is < 0.05 or > 0.5)
+        {
+            Console.Error.WriteLine("faceattr eval: --validation-fraction must be 0.05–0.5");
+            return 2;
+        }
+
         if (limit is < 1)
         {
             Console.Error.WriteLine("faceattr eval: --limit must be 1 or more");
@@ -83,7 +107,12 @@ public static class EvalCommand
                 var set = reader.Read(folder.FullName, limit: null);
                 skipped += set.Skipped.Count;
                 excluded += set.Excluded.Count;
-                faces.AddRange(limit is { } n ? LabeledSubset.EvenlySpaced(set.Faces, n) : set.Faces);
+                var side = set.Faces.Where(f => split.Keeps(f, reader.Name)).ToList();
+                faces.AddRange(limit is { } n ? LabeledSubset.EvenlySpaced(side, n) : side);
+                if (split.Side != "all")
+                {
+                    Console.Error.WriteLine($"faceattr eval: {reader.Name}: {side.Count} of {set.Faces.Count} faces on the {split.Side} side");
+                }
                 foreach (var issue in set.Skipped.Concat(set.Excluded))
                 {
                     Console.Error.WriteLine($"{reader.Name}: {issue.File}: {issue.Reason}");
