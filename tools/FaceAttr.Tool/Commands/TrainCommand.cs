@@ -38,7 +38,7 @@ public static class TrainCommand
         var balance = new Option<string>("--balance") { Description = "uncertainty, dwa or fixed task weighting", DefaultValueFactory = _ => "uncertainty" };
         balance.AcceptOnlyFromAmong("uncertainty", "dwa", "fixed");
         var bnL1 = new Option<double>("--bn-l1") { Description = "Sparsity pull λ on BatchNorm scales for later pruning (network slimming; e.g. 1e-4, 0 = off)", DefaultValueFactory = _ => 0 };
-        var noClassWeights = new Option<bool>("--no-class-weights") { Description = "Turn inverse-frequency class weights off" };
+        var classWeights = new Option<bool>("--class-weights") { Description = "Inverse-frequency class weights for gender, expression and eyewear (off by default: they cost accuracy on the sets measured; see docs/training.md)" };
         var seed = new Option<int>("--seed") { Description = "Seed", DefaultValueFactory = _ => 1 };
         var threads = new Option<int>("--threads") { Description = "Torch threads", DefaultValueFactory = _ => TorchRuntime.DefaultThreads };
         var limit = new Option<int?>("--limit") { Description = "At most N faces per dataset, evenly spaced" };
@@ -48,7 +48,7 @@ public static class TrainCommand
         var command = new Command("train", "Train the multi-task face-attribute network (TorchSharp) on labeled faces")
         {
             celeba, utkface, expressions, rafdb, manifests, teacherLabels, teacherHeads, teacherMin, output, config, epochs, batch, lr, optimizer, activation, balance,
-            noClassWeights, bnL1, seed, threads, limit, resume, cache, bundle,
+            classWeights, bnL1, seed, threads, limit, resume, cache, bundle,
         };
         command.SetAction(parse =>
         {
@@ -62,7 +62,7 @@ public static class TrainCommand
                 Optimizer = opt,
                 LearningRate = parse.GetValue(lr) ?? (opt == OptimizerKind.Adam ? 0.002 : options.LearningRate),
                 Balance = parse.GetValue(balance) switch { "dwa" => BalanceKind.Dwa, "fixed" => BalanceKind.Fixed, _ => BalanceKind.Uncertainty },
-                ClassWeights = !parse.GetValue(noClassWeights),
+                ClassWeights = parse.GetValue(classWeights),
                 BatchNormL1 = parse.GetValue(bnL1),
                 Seed = parse.GetValue(seed),
                 Threads = parse.GetValue(threads),

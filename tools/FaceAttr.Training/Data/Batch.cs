@@ -84,22 +84,14 @@ public sealed record ClassWeights(float[] Gender, float[] Expression, float[] Ey
         var gender = new int[2];
         var expression = new int[HeadSet.ExpressionClasses];
         var eyewear = new int[4];
-        var pos = new int[binaryCount];
-        var neg = new int[binaryCount];
         foreach (var s in samples)
         {
             if (s.Gender >= 0) gender[s.Gender]++;
             if (s.Expression >= 0) expression[s.Expression]++;
             if (s.Eyewear >= 0) eyewear[s.Eyewear]++;
-            for (var a = 0; a < binaryCount; a++)
-            {
-                if (s.Binary[a] == 1) pos[a]++;
-                else if (s.Binary[a] == 0) neg[a]++;
-            }
         }
 
-        // Binary attributes keep weight 1 (see TrainOptions.ClassWeights); their counts are still checked for presence.
-        _ = pos.Zip(neg).Count(p => p.First + p.Second > 0);
+        // Binary attributes keep weight 1 (see TrainOptions.ClassWeights).
         return new ClassWeights(Inverse(gender), Inverse(expression), Inverse(eyewear),
             [.. Enumerable.Repeat(1f, binaryCount)], [.. Enumerable.Repeat(1f, binaryCount)]);
     }

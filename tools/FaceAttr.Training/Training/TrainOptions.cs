@@ -51,9 +51,14 @@ public sealed record TrainOptions
     public IReadOnlyDictionary<string, double> FocalGamma { get; init; } =
         new Dictionary<string, double> { [HeadSet.Gender] = 1.0, [HeadSet.Binary] = 1.0 };
 
-    /// <summary>Inverse-frequency class weights for gender, expression and eyewear (default on; binary attributes use focal loss only,
-    /// since their metric is accuracy at 0.5 and reweighting rare attributes trades accuracy for recall).</summary>
-    public bool ClassWeights { get; init; } = true;
+    /// <summary>
+    /// Inverse-frequency class weights for gender, expression and eyewear (binary attributes never: their metric is
+    /// accuracy at 0.5 and reweighting rare attributes trades accuracy for recall). Default off: on the real sets here,
+    /// two seeds each, turning them on cost 2.5–4.4 points of CelebA gender, 3.6–4.2 of UTKFace gender and 1.0–1.4 years
+    /// of age MAE (docs/training.md, "Task balancing and class weights"). They are for a deployer's set whose classes are
+    /// far more skewed than these, where recall of the rare class matters more than accuracy.
+    /// </summary>
+    public bool ClassWeights { get; init; }
 
     /// <summary>Coarse-to-fine expression: epochs during which only the coarse expression head trains (default 3).</summary>
     public int ExpressionCoarseEpochs { get; init; } = 3;
