@@ -28,10 +28,10 @@ public static class TrainCommand
         var output = new Option<DirectoryInfo>("--out") { Description = "Output folder (checkpoint, model.bin, report, curves)", DefaultValueFactory = _ => new DirectoryInfo(Path.Combine(ToolPaths.RepoRoot, "artifacts", "training", "run")) };
         var config = new Option<string>("--config") { Description = "full or tiny (the test configuration)", DefaultValueFactory = _ => "full" };
         config.AcceptOnlyFromAmong("full", "tiny");
-        var epochs = new Option<int?>("--epochs") { Description = "Epochs (full: 10)" };
+        var epochs = new Option<int?>("--epochs") { Description = "Epochs (full: 40)" };
         var batch = new Option<int?>("--batch") { Description = "Batch size (full: 64)" };
-        var lr = new Option<double?>("--lr") { Description = "Peak learning rate (SGD 0.02, Adam 0.002)" };
-        var optimizer = new Option<string>("--optimizer") { Description = "sgd (momentum) or adam", DefaultValueFactory = _ => "sgd" };
+        var lr = new Option<double?>("--lr") { Description = "Peak learning rate (Adam 0.002, SGD 0.02)" };
+        var optimizer = new Option<string>("--optimizer") { Description = "adam or sgd (momentum)", DefaultValueFactory = _ => "adam" };
         optimizer.AcceptOnlyFromAmong("sgd", "adam");
         var activation = new Option<string>("--activation") { Description = "prelu or relu", DefaultValueFactory = _ => "prelu" };
         activation.AcceptOnlyFromAmong("prelu", "relu");
@@ -60,7 +60,7 @@ public static class TrainCommand
                 Epochs = parse.GetValue(epochs) ?? options.Epochs,
                 BatchSize = parse.GetValue(batch) ?? options.BatchSize,
                 Optimizer = opt,
-                LearningRate = parse.GetValue(lr) ?? (opt == OptimizerKind.Adam ? 0.002 : options.LearningRate),
+                LearningRate = parse.GetValue(lr) ?? (opt == options.Optimizer ? options.LearningRate : TrainOptions.DefaultLearningRate(opt)),
                 Balance = parse.GetValue(balance) switch { "dwa" => BalanceKind.Dwa, "fixed" => BalanceKind.Fixed, _ => BalanceKind.Uncertainty },
                 ClassWeights = parse.GetValue(classWeights),
                 BatchNormL1 = parse.GetValue(bnL1),

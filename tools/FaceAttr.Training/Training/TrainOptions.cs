@@ -23,14 +23,14 @@ public sealed record TrainOptions
     /// <summary>Augmentation for training batches.</summary>
     public AugmentOptions Augment { get; init; } = new();
 
-    /// <summary>Epochs, 1–1000 (default 10).</summary>
-    public int Epochs { get; init; } = 10;
+    /// <summary>Epochs, 1–1000 (default 40: about 30 min on 2 cores for the three real sets, 43 s per epoch).</summary>
+    public int Epochs { get; init; } = 40;
 
     /// <summary>Batch size, 2–1024 (default 64).</summary>
     public int BatchSize { get; init; } = 64;
 
-    /// <summary>Peak learning rate (default 0.02 for SGD; use about 0.002 with Adam).</summary>
-    public double LearningRate { get; init; } = 0.02;
+    /// <summary>Peak learning rate (default 0.002, for Adam; see <see cref="DefaultLearningRate"/>).</summary>
+    public double LearningRate { get; init; } = DefaultLearningRate(OptimizerKind.Adam);
 
     /// <summary>Largest global gradient norm per step (default 5).</summary>
     public double GradientClip { get; init; } = 5.0;
@@ -41,8 +41,14 @@ public sealed record TrainOptions
     /// <summary>L2 weight decay (default 5e-4).</summary>
     public double WeightDecay { get; init; } = 5e-4;
 
-    /// <summary>Optimizer (default SGD).</summary>
-    public OptimizerKind Optimizer { get; init; } = OptimizerKind.Sgd;
+    /// <summary>
+    /// Optimizer (default Adam). The seed's SGD with momentum stays one switch away; on these sets Adam was ahead on CelebA
+    /// gender, smile and age in the side-by-side runs (docs/training.md), so the measured full run uses Adam.
+    /// </summary>
+    public OptimizerKind Optimizer { get; init; } = OptimizerKind.Adam;
+
+    /// <summary>The peak learning rate each optimizer was run with: SGD 0.02, Adam 0.002.</summary>
+    public static double DefaultLearningRate(OptimizerKind optimizer) => optimizer == OptimizerKind.Sgd ? 0.02 : 0.002;
 
     /// <summary>Task balancing (default uncertainty weighting).</summary>
     public BalanceKind Balance { get; init; } = BalanceKind.Uncertainty;
