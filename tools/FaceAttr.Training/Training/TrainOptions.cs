@@ -97,7 +97,7 @@ public sealed record TrainOptions
     /// <summary>Sampling power over dataset sizes, 0–1 (default 0.5; see <see cref="Data.BalancedSampler"/>).</summary>
     public double SamplingPower { get; init; } = 0.5;
 
-    /// <summary>The tiny configuration used by tests: 32×32 input, narrow, 400 faces per set, 10 epochs, Adam (fastest to move in few steps).</summary>
+    /// <summary>The tiny configuration used by tests: 32×32 input, narrow, 400 faces per set, 10 epochs, Adam (fastest to move in few steps), class weights on.</summary>
     public static TrainOptions Tiny { get; } = new()
     {
         Network = new NetworkOptions { InputSize = 32, Widths = [16, 24, 32], FeatureSize = 48, Dropout = 0 },
@@ -107,6 +107,9 @@ public sealed record TrainOptions
         LearningRate = 0.003,
         ExpressionCoarseEpochs = 2,
         LimitPerDataset = 400,
+        // At this scale (1,021 training faces, 10 short epochs) class weights are what move gender off the majority
+        // answer: without them the tiny run ends at 68.9% CelebA gender against a 63.9% majority, with them it clears it.
+        ClassWeights = true,
     };
 
     /// <summary>Throws when a field is out of range.</summary>
