@@ -32,6 +32,14 @@ public sealed class EvalCommandTests(ITestOutputHelper output)
         Assert.Equal(0, exit);
         Assert.Contains($"expressions: {faces.Count - expected} of {faces.Count} faces on the train side", stderr, StringComparison.Ordinal);
         Assert.InRange(expected, faces.Count / 10, faces.Count / 4); // about 15%, split by identity
+
+        // Without the landmark model (crops levelled by the detector eyes, as training crops them) every face is still scored.
+        string stdout;
+        (exit, stdout, _) = await ToolProcess.Run("eval", "--expressions", expressions, "--split", "validation", "--limit", "4", "--no-landmarks", "--format", "json", "--bundle", TestPaths.RequireBundle());
+        Assert.Equal(0, exit);
+        using var report = System.Text.Json.JsonDocument.Parse(stdout);
+        Assert.Equal(4, report.RootElement.GetProperty("evaluated").GetInt32());
+        Assert.True(report.RootElement.GetProperty("expression").GetProperty("n").GetInt32() + report.RootElement.GetProperty("expression").GetProperty("unknown").GetInt32() == 4);
     }
 
     [Fact]

@@ -42,13 +42,17 @@ public static class EvalCommand
         };
         split.AcceptOnlyFromAmong("all", "validation", "train");
         var validationFraction = new Option<double>("--validation-fraction") { Description = "The training run's validation fraction", DefaultValueFactory = _ => new TrainOptions().ValidationFraction };
+        var noLandmarks = new Option<bool>("--no-landmarks")
+        {
+            Description = "Skip the landmark model: crops are levelled by the detector's eye keypoints (as `train` crops them) instead of the facemesh roll",
+        };
         var command = new Command("eval", "Evaluate the analysis core on labeled real faces, head by head")
         {
-            celeba, utkface, expressions, limit, split, validationFraction, format, bundle, detector, cropScales,
+            celeba, utkface, expressions, limit, split, validationFraction, format, bundle, detector, cropScales, noLandmarks,
         };
         command.SetAction(parse => Run(parse.GetValue(celeba), parse.GetValue(utkface), parse.GetValue(expressions),
             parse.GetValue(limit), new SplitChoice(parse.GetValue(split)!, parse.GetValue(validationFraction)), parse.GetValue(format)!, parse.GetValue(bundle)!, parse.GetValue(detector),
-            parse.GetValue(cropScales) ?? []));
+            parse.GetValue(cropScales) ?? [], parse.GetValue(noLandmarks)));
         return command;
     }
 
@@ -61,7 +65,7 @@ public static class EvalCommand
     }
 
     private static int Run(DirectoryInfo? celeba, DirectoryInfo? utkface, DirectoryInfo? expressions, int? limit,
-        SplitChoice split, string format, DirectoryInfo bundle, string? detector, string[] cropScales)
+        SplitChoice split, string format, DirectoryInfo bundle, string? detector, string[] cropScales, bool noLandmarks)
     {
         var scales = new Dictionary<string, float>(StringComparer.Ordinal);
         foreach (var pair in cropScales)
@@ -129,7 +133,8 @@ public static class EvalCommand
         try
         {
             var options = new AnalyzerOptions { CropScales = scales };
-            analyzer = new FaceAnalyzer(bundle.FullName, detector is null ? options : options with { DetectorModel = detector });
+            options = detector is null ? options : options with { DetectorModel = detector };
+            analyzer = new FaceAnalyzer(bundle.FullName, noLandmarks ? options with { LandmarkModel = null } : options);
         }
         catch (Exception ex) when (ex is BundleFormatException or ModelContractException)
         {
