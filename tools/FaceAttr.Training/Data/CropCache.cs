@@ -50,7 +50,9 @@ public sealed record CropSet(FaceCrops Crops, bool[] Usable, int Detected, int W
 /// </summary>
 public static class CropCache
 {
-    private const int FormatVersion = 1;
+    // 2: crops framed at CropScale × Margin, so the centre InputSize window is the device crop (1 framed CropScale into
+    // the whole enlarged side: the network saw box × 1.244 where the device feeds box × 1.4).
+    private const int FormatVersion = 2;
     private static readonly byte[] Magic = "FACROPS1"u8.ToArray();
 
     /// <summary>Loads or builds the crops of <paramref name="samples"/>. <paramref name="progress"/> gets (done, total) per image aligned.</summary>
@@ -100,7 +102,8 @@ public static class CropCache
                     try
                     {
                         var image = ImageDecoder.Load(path);
-                        var how = aligner.Crop(image, options.CropScale, side, pixels.AsSpan((int)((long)index * itemBytes), itemBytes));
+                        // The stored square is Margin × the device crop, so its centre InputSize window is the device crop exactly.
+                        var how = aligner.Crop(image, options.CropScale * side / options.InputSize, side, pixels.AsSpan((int)((long)index * itemBytes), itemBytes));
                         paths[j] = how == AlignmentPath.Detected ? (byte)1 : (byte)2;
                     }
                     catch (Exception ex) when (ex is ImageDecodeException or IOException or UnauthorizedAccessException)
