@@ -18,7 +18,7 @@ public sealed class CropFramingTests : IDisposable
     public void TheCentreOfACachedCropIsTheDeviceCrop()
     {
         const int Input = 64;
-        const float CropScale = 1.4f;
+        const float CropScale = FaceCrops.DefaultCropScale;
         var bundle = TestPaths.RequireBundle();
         var path = Path.Combine(bundle, "samples", "sample1.jpg");
         var sample = TrainingSample.From(new LabeledFace(path), "framing", HeadSet.DefaultBinary);

@@ -22,7 +22,7 @@ public static class ExportCommand
         var output = new Option<DirectoryInfo>("--out") { Description = "Folder for ID.onnx and ID.model.json", Required = true };
         var id = new Option<string>("--id") { Description = "Model id in the bundle", DefaultValueFactory = _ => "faceattr-net" };
         var noBake = new Option<bool>("--no-bake") { Description = "Keep the input normalisation in the manifest instead of the graph" };
-        var cropScale = new Option<float>("--crop-scale") { Description = "Face crop side / face box side the network was trained with", DefaultValueFactory = _ => 1.4f };
+        var cropScale = new Option<float>("--crop-scale") { Description = "Face crop side / face box side the network was trained with", DefaultValueFactory = _ => FaceAttr.Training.Data.FaceCrops.DefaultCropScale };
         var command = new Command("export", "Export a trained FaceAttrNet to ONNX (BN folded, heads decoded, normalisation baked in)")
         {
             model, output, id, noBake, cropScale,

@@ -19,8 +19,8 @@ public sealed record CropCacheOptions
     /// <summary>Network input side in pixels; crops are stored at <see cref="FaceCrops.SideFor"/> of it.</summary>
     public int InputSize { get; init; } = 64;
 
-    /// <summary>Crop side as a multiple of the detected face box (the model's manifest <c>crop_scale</c>; default 1.4).</summary>
-    public float CropScale { get; init; } = 1.4f;
+    /// <summary>Crop side as a multiple of the detected face box (the model's manifest <c>crop_scale</c>; default <see cref="FaceCrops.DefaultCropScale"/>).</summary>
+    public float CropScale { get; init; } = FaceCrops.DefaultCropScale;
 
     /// <summary>Detector model id in the bundle.</summary>
     public string DetectorModel { get; init; } = "blazeface-back";

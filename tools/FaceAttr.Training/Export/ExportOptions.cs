@@ -12,8 +12,8 @@ public sealed record ExportOptions
     /// </summary>
     public bool BakeNormalisation { get; init; } = true;
 
-    /// <summary>Face crop side as a multiple of the detected box, as the network was trained (the crop cache's default 1.4).</summary>
-    public float CropScale { get; init; } = 1.4f;
+    /// <summary>Face crop side as a multiple of the detected box, as the network was trained (the crop cache's default, <see cref="Data.FaceCrops.DefaultCropScale"/>).</summary>
+    public float CropScale { get; init; } = Data.FaceCrops.DefaultCropScale;
 
     /// <summary>Provenance written into the manifest entry.</summary>
     public string? TrainingData { get; init; }
