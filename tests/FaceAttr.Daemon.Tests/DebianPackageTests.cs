@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using FaceAttr.TestSupport;
 using Microsoft.Extensions.Configuration;
 using Xunit.Abstractions;
@@ -103,16 +102,7 @@ public sealed class DebianPackageTests(ITestOutputHelper output) : IDisposable
 
     private static async Task<(int Exit, string Output)> Run(string program, params string[] args)
     {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args)
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await stdout + await stderr);
+        var (exit, stdout, stderr) = await ChildProcess.Run(program, args);
+        return (exit, stdout + stderr);
     }
 }

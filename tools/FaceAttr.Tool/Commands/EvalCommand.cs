@@ -8,7 +8,6 @@ using FaceAttr.Datasets;
 using FaceAttr.Tool.Analyze;
 using FaceAttr.Tool.Eval;
 using FaceAttr.Training.Data;
-using FaceAttr.Training.Network;
 using FaceAttr.Training.Training;
 using FaceAttr.Vision.Analysis;
 using FaceAttr.Vision.Imaging;
@@ -61,7 +60,7 @@ public static class EvalCommand
     {
         /// <summary>Whether <paramref name="face"/> of dataset <paramref name="dataset"/> is on the chosen side (the same hash as training).</summary>
         public bool Keeps(LabeledFace face, string dataset) =>
-            Side == "all" || ValidationSplit.IsValidation(TrainingSample.From(face, dataset, HeadSet.DefaultBinary), ValidationFraction) == (Side == "validation");
+            Side == "all" || ValidationSplit.IsValidation(TrainingSample.SplitKeyOf(face, dataset), ValidationFraction) == (Side == "validation");
     }
 
     private static int Run(DirectoryInfo? celeba, DirectoryInfo? utkface, DirectoryInfo? expressions, int? limit,

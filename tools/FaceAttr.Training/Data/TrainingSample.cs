@@ -52,6 +52,13 @@ public sealed class TrainingSample
     /// <summary>Per binary attribute weight.</summary>
     public required float[] BinaryWeight { get; init; }
 
+    /// <summary>The <see cref="SplitKey"/> of <paramref name="face"/> in <paramref name="dataset"/>: its identity where the set names one, else its file name.</summary>
+    public static string SplitKeyOf(LabeledFace face, string dataset)
+    {
+        ArgumentNullException.ThrowIfNull(face);
+        return face.Identity is { } id ? $"{dataset}:id:{id}" : $"{dataset}:file:{Path.GetFileName(face.ImagePath)}";
+    }
+
     /// <summary>Turns a reader's face into a sample for <paramref name="binaryAttributes"/> (the network's binary head order).</summary>
     public static TrainingSample From(LabeledFace face, string dataset, IReadOnlyList<string> binaryAttributes)
     {
@@ -78,7 +85,7 @@ public sealed class TrainingSample
         {
             ImagePath = face.ImagePath,
             Dataset = dataset,
-            SplitKey = face.Identity is { } id ? $"{dataset}:id:{id}" : $"{dataset}:file:{Path.GetFileName(face.ImagePath)}",
+            SplitKey = SplitKeyOf(face, dataset),
             Gender = face.Male is { } male ? (male ? 1 : 0) : -1,
             GenderWeight = face.Male is null ? 0 : Confidence(HeadSet.Gender),
             AgeYears = face.AgeYears ?? -1,

@@ -16,9 +16,16 @@ public static class ValidationSplit
     public static bool IsValidation(TrainingSample sample, double fraction)
     {
         ArgumentNullException.ThrowIfNull(sample);
+        return IsValidation(sample.SplitKey, fraction);
+    }
+
+    /// <summary>Whether the face with split key <paramref name="splitKey"/> (<see cref="TrainingSample.SplitKeyOf"/>) belongs to validation.</summary>
+    public static bool IsValidation(string splitKey, double fraction)
+    {
+        ArgumentNullException.ThrowIfNull(splitKey);
         ArgumentOutOfRangeException.ThrowIfNegative(fraction);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(fraction, 0.9);
-        var hash = BinaryPrimitives.ReadUInt64LittleEndian(SHA256.HashData(Encoding.UTF8.GetBytes(sample.SplitKey)));
+        var hash = BinaryPrimitives.ReadUInt64LittleEndian(SHA256.HashData(Encoding.UTF8.GetBytes(splitKey)));
         return hash % 10_000 < (ulong)(fraction * 10_000);
     }
 }

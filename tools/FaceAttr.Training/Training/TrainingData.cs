@@ -77,19 +77,17 @@ public sealed class TrainingData
             var filled = filledByDataset[input.Name] = new Dictionary<string, int>(StringComparer.Ordinal);
             foreach (var face in faces)
             {
-                var sample = TrainingSample.From(face, input.Name, options.Network.BinaryAttributes);
-                if (teacher is not null && !ValidationSplit.IsValidation(sample, options.ValidationFraction))
+                var labels = face;
+                if (teacher is not null && !ValidationSplit.IsValidation(TrainingSample.SplitKeyOf(face, input.Name), options.ValidationFraction))
                 {
-                    var withTeacher = teacher.Fill(face, out var heads);
+                    labels = teacher.Fill(face, out var heads);
                     foreach (var head in heads)
                     {
                         filled[head] = filled.GetValueOrDefault(head) + 1;
                     }
-
-                    sample = heads.Count == 0 ? sample : TrainingSample.From(withTeacher, input.Name, options.Network.BinaryAttributes);
                 }
 
-                all.Add(sample);
+                all.Add(TrainingSample.From(labels, input.Name, options.Network.BinaryAttributes));
             }
         }
 
