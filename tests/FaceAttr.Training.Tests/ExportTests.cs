@@ -48,7 +48,7 @@ public sealed class ExportTests(ITestOutputHelper output) : IDisposable
             }
         }
 
-        var exported = FaceAttrNetExporter.Export(net, new ExportOptions { BakeNormalisation = bake });
+        var exported = FaceAttrNetExporter.Export(net, new ExportOptions { BakeNormalisation = bake, FlipAverage = false });
         var ops = exported.Model.Graph.Node.Select(n => n.OpType).ToList();
         var firstPool = ops.IndexOf("MaxPool");
         Assert.Equal(negativeSlope ? "PRelu" : "Conv", ops[firstPool - 1]);
@@ -135,6 +135,74 @@ public sealed class ExportTests(ITestOutputHelper output) : IDisposable
         Assert.Contains("already exists", error.Message, StringComparison.Ordinal);
         Assert.Equal("keep me", File.ReadAllText(existing));
         Assert.Empty(Directory.GetFiles(_dir.FullName, "*.tmp"));
+    }
+
+    [Fact]
+    public void FlipAveragingIsTheMeanOfEachFaceAndItsMirrorInEveryHead()
+    {
+        var crops = RealCrops(64);
+        if (crops is null)
+        {
+            output.WriteLine($"real face data absent at {TestPaths.Data}: flip averaging not checked (CI fails here instead)");
+            return;
+        }
+
+        TorchFixture.Ensure();
+        using var net = TrainedLookingNetwork(crops);
+        var exported = FaceAttrNetExporter.Export(net, new ExportOptions { FlipAverage = true });
+        Assert.Equal("on: each face is averaged with its mirror image", exported.Model.MetadataProps.Single(p => p.Key == "faceattr.flip_average").Value);
+        var entry = ExportWriter.Write(exported, _dir.FullName);
+
+        // Torch reference: the mean of the logits of a face and of its mirror image (width is dim 3 of NCHW).
+        using var normalised = Normalised(crops);
+        using var mirrored = normalised.flip(3);
+        var plain = net.forward(normalised);
+        var mirror = net.forward(mirrored);
+        Tensor Mean(Tensor a, Tensor b) => (a + b) / 2;
+        var reference = new Dictionary<string, float[]>
+        {
+            ["gender"] = ModuleEmitter.Values(Mean(plain.Gender, mirror.Gender).softmax(1)),
+            ["age"] = ModuleEmitter.Values(AgeStages.ExpectedYears([.. plain.AgeStages.Zip(mirror.AgeStages, Mean)])),
+            ["expression"] = ModuleEmitter.Values(Mean(plain.Expression, mirror.Expression).softmax(1)),
+            ["eyewear"] = ModuleEmitter.Values(Mean(plain.Eyewear, mirror.Eyewear).softmax(1)),
+        };
+        var unaveraged = new Dictionary<string, float[]>
+        {
+            ["gender"] = ModuleEmitter.Values(plain.Gender.softmax(1)),
+            ["age"] = ModuleEmitter.Values(AgeStages.ExpectedYears(plain.AgeStages)),
+        };
+
+        using var session = new InferenceSession(Path.Combine(_dir.FullName, entry.File));
+        using var results = session.Run([NamedOnnxValue.CreateFromTensor(entry.Input.Name, new DenseTensor(crops, [Faces, 3, 64, 64]))]);
+        var byName = results.ToDictionary(r => r.Name, r => r.AsEnumerable<float>().ToArray());
+        foreach (var (head, expected) in reference)
+        {
+            var actual = byName[head];
+            Assert.Equal(expected.Length, actual.Length);
+            var worst = expected.Zip(actual, (e, a) => Math.Abs(e - a)).Max();
+            output.WriteLine($"{head}: max |onnx - mean(torch face, torch mirror)| = {worst:E2}");
+            Assert.True(worst <= 1e-4 * (head == "age" ? 90 : 1), $"{head}: max difference {worst} exceeds the parity budget");
+        }
+
+        // The mirror moves the answers of this asymmetric network by more than the parity budget, so a graph that skipped
+        // the mirror (or averaged the wrong rows) would have failed the comparison above.
+        foreach (var (head, alone) in unaveraged)
+        {
+            var moved = alone.Zip(reference[head], (e, a) => Math.Abs(e - a)).Max();
+            output.WriteLine($"{head}: max |averaged - face alone| = {moved:E2}");
+            Assert.True(moved > 1e-4 * (head == "age" ? 90 : 1) * 2, $"{head}: flip averaging should move the answers of an asymmetric network by more than the parity budget");
+        }
+    }
+
+    [Fact]
+    public void TheManifestCarriesTheFramingTheNetworkWasTrainedOnUnlessOverridden()
+    {
+        TorchFixture.Ensure();
+        using var net = new FaceAttrNet(new NetworkOptions { CropScale = 1.3f });
+        net.eval();
+        Assert.Equal(1.3f, FaceAttrNetExporter.Export(net, new ExportOptions()).Entry.Input.CropScale);
+        Assert.Equal(1.5f, FaceAttrNetExporter.Export(net, new ExportOptions { CropScale = 1.5f }).Entry.Input.CropScale);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new NetworkOptions { CropScale = 0.5f }.Validate());
     }
 
     [Fact]

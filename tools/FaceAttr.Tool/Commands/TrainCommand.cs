@@ -33,6 +33,10 @@ public static class TrainCommand
         var lr = new Option<double?>("--lr") { Description = "Peak learning rate (Adam 0.002, SGD 0.02)" };
         var optimizer = new Option<string>("--optimizer") { Description = "adam or sgd (momentum)", DefaultValueFactory = _ => "adam" };
         optimizer.AcceptOnlyFromAmong("sgd", "adam");
+        var widths = new Option<string?>("--widths") { Description = "Channel widths, stem then one per stage, comma-separated (full: 24,32,64,128)" };
+        var featureSize = new Option<int?>("--feature-size") { Description = "Width of the shared layer the heads read (full: 128)" };
+        var inputSize = new Option<int?>("--input-size") { Description = "Input side in pixels, a multiple of 16 (full: 64)" };
+        var cropScale = new Option<float?>("--crop-scale") { Description = $"Face crop side / face box side to train on, recorded in network.json for export (default {FaceCrops.DefaultCropScale})" };
         var activation = new Option<string>("--activation") { Description = "prelu or relu", DefaultValueFactory = _ => "prelu" };
         activation.AcceptOnlyFromAmong("prelu", "relu");
         var balance = new Option<string>("--balance") { Description = "uncertainty, dwa or fixed task weighting", DefaultValueFactory = _ => "uncertainty" };
@@ -47,16 +51,29 @@ public static class TrainCommand
         var bundle = AnalyzeCommand.BundleOption();
         var command = new Command("train", "Train the multi-task face-attribute network (TorchSharp) on labeled faces")
         {
-            celeba, utkface, expressions, rafdb, manifests, teacherLabels, teacherHeads, teacherMin, output, config, epochs, batch, lr, optimizer, activation, balance,
+            celeba, utkface, expressions, rafdb, manifests, teacherLabels, teacherHeads, teacherMin, output, config, epochs, batch, lr, optimizer, widths, featureSize, inputSize, cropScale, activation, balance,
             classWeights, bnL1, seed, threads, limit, resume, cache, bundle,
         };
         command.SetAction(parse =>
         {
+            if (ParseWidths(parse.GetValue(widths)) is { Error: { } widthsError })
+            {
+                Console.Error.WriteLine($"faceattr train: --widths: {widthsError}");
+                return 2;
+            }
+
             var options = parse.GetValue(config) == "tiny" ? TrainOptions.Tiny : new TrainOptions();
             var opt = parse.GetValue(optimizer) == "adam" ? OptimizerKind.Adam : OptimizerKind.Sgd;
             options = options with
             {
-                Network = options.Network with { Activation = parse.GetValue(activation) == "relu" ? ActivationKind.Relu : ActivationKind.PRelu },
+                Network = options.Network with
+                {
+                    Activation = parse.GetValue(activation) == "relu" ? ActivationKind.Relu : ActivationKind.PRelu,
+                    Widths = ParseWidths(parse.GetValue(widths)).Values ?? options.Network.Widths,
+                    FeatureSize = parse.GetValue(featureSize) ?? options.Network.FeatureSize,
+                    InputSize = parse.GetValue(inputSize) ?? options.Network.InputSize,
+                    CropScale = parse.GetValue(cropScale) ?? options.Network.CropScale,
+                },
                 Epochs = parse.GetValue(epochs) ?? options.Epochs,
                 BatchSize = parse.GetValue(batch) ?? options.BatchSize,
                 Optimizer = opt,
@@ -88,6 +105,27 @@ public static class TrainCommand
             return Run(sets, options, parse.GetValue(output)!.FullName, cacheOptions, parse.GetValue(resume), teacher);
         });
         return command;
+    }
+
+    /// <summary>"24,32,64,128" as widths; no values for no text; an error for anything but positive integers separated by commas.</summary>
+    private static (int[]? Values, string? Error) ParseWidths(string? text)
+    {
+        if (text is null)
+        {
+            return (null, null);
+        }
+
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        var values = new int[parts.Length];
+        for (var i = 0; i < parts.Length; i++)
+        {
+            if (!int.TryParse(parts[i], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out values[i]) || values[i] < 1)
+            {
+                return (null, $"'{text}' is not a list of positive integers separated by commas, e.g. 24,32,64,128");
+            }
+        }
+
+        return (values, null);
     }
 
     private sealed record TeacherRequest(FileInfo[] Manifests, string Heads, float MinConfidence);

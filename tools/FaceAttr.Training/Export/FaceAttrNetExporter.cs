@@ -45,6 +45,10 @@ public static class FaceAttrNetExporter
         var x = options.BakeNormalisation
             ? g.Normalise(InputName, InputNormalisation.Scale, InputNormalisation.Mean, InputNormalisation.Std)
             : InputName;
+        if (options.FlipAverage)
+        {
+            x = FlipAverage.StackWithMirror(g, x);
+        }
 
         x = ModuleEmitter.Emit(g, "stem", Child("stem"), x, rank: 4);
         var blocks = Child("blocks").named_children().ToList();
@@ -80,6 +84,10 @@ public static class FaceAttrNetExporter
         x = ModuleEmitter.Emit(g, "fc", Child("fc"), x, rank: 2);
         x = ModuleEmitter.Emit(g, "fc_act", Child("fc_act"), x, rank: 2);
         var features = ModuleEmitter.Emit(g, "dropout", Child("dropout"), x, rank: 2);
+        if (options.FlipAverage)
+        {
+            features = FlipAverage.MeanOverMirror(g, features, net.Options.FeatureSize);
+        }
 
         var outputs = new List<ModelOutput>();
         string Head(string module) => ModuleEmitter.Emit(g, module, Child(module), features, rank: 2);
@@ -138,7 +146,7 @@ public static class FaceAttrNetExporter
                 Scale = options.BakeNormalisation ? 1f : InputNormalisation.Scale,
                 Mean = options.BakeNormalisation ? [0f] : [.. InputNormalisation.Mean],
                 Std = options.BakeNormalisation ? [1f] : [.. InputNormalisation.Std],
-                CropScale = options.CropScale,
+                CropScale = options.CropScale ?? net.Options.CropScale,
                 DynamicBatch = true,
             },
             Outputs = outputs,
@@ -175,6 +183,7 @@ public static class FaceAttrNetExporter
         yield return new("faceattr.input_size", o.InputSize.ToString(CultureInfo.InvariantCulture));
         yield return new("faceattr.activation", o.Activation.ToString());
         yield return new("faceattr.normalisation", options.BakeNormalisation ? "baked: input is raw 0-255 RGB" : "manifest: (x/255 - 0.5)/0.5");
+        yield return new("faceattr.flip_average", options.FlipAverage ? "on: each face is averaged with its mirror image" : "off");
         yield return new("faceattr.taxonomy_version", Taxonomy.Version.ToString(CultureInfo.InvariantCulture));
     }
 }

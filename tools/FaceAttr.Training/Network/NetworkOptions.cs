@@ -35,6 +35,13 @@ public sealed record NetworkOptions
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<int>? BlockWidths { get; init; }
 
+    /// <summary>
+    /// Face crop side as a multiple of the detected face box, the framing the network is trained on and must be fed
+    /// (default <see cref="Data.FaceCrops.DefaultCropScale"/>). Kept with the shape so export writes the framing the
+    /// network saw into the manifest's <c>crop_scale</c>, rather than whatever the export command defaults to.
+    /// </summary>
+    public float CropScale { get; init; } = Data.FaceCrops.DefaultCropScale;
+
     /// <summary>Width of the shared fully connected layer the heads read (default 128).</summary>
     public int FeatureSize { get; init; } = 128;
 
@@ -71,6 +78,11 @@ public sealed record NetworkOptions
         if (BlockWidths is not null && (BlockWidths.Count != BlockCount || BlockWidths.Any(w => w < 1)))
         {
             throw new ArgumentOutOfRangeException(nameof(BlockWidths), $"needs {BlockCount} entries (the stem and two per stage), each at least 1; got [{string.Join(", ", BlockWidths)}]");
+        }
+
+        if (!(CropScale >= 1f && CropScale <= 3f))
+        {
+            throw new ArgumentOutOfRangeException(nameof(CropScale), CropScale, "must be between 1 and 3 (crop side / face box side)");
         }
 
         ArgumentOutOfRangeException.ThrowIfLessThan(FeatureSize, 8);

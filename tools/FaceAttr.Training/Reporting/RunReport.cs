@@ -70,7 +70,7 @@ public static class RunReport
         var inv = CultureInfo.InvariantCulture;
         s.AppendLine("# Training run").AppendLine();
         s.AppendLine(inv, $"- {result.History.Count} epochs ({result.ResumedFrom} resumed), {result.Seconds / 60:0.0} min this invocation, {result.ParameterCount:N0} parameters");
-        s.AppendLine(inv, $"- network: input {options.Network.InputSize}, widths [{string.Join(", ", options.Network.Widths)}], feature {options.Network.FeatureSize}, {options.Network.Activation}");
+        s.AppendLine(inv, $"- network: input {options.Network.InputSize}, widths [{string.Join(", ", options.Network.Widths)}], feature {options.Network.FeatureSize}, {options.Network.Activation}, crop box × {options.Network.CropScale}");
         s.AppendLine(inv, $"- optimizer {options.Optimizer} lr {options.LearningRate} batch {options.BatchSize}, balance {options.Balance}, class weights {options.ClassWeights}, coarse expression epochs {options.ExpressionCoarseEpochs}, seed {options.Seed}");
         s.AppendLine(inv, $"- {runtime}").AppendLine();
         s.AppendLine("## Data").AppendLine();

@@ -96,7 +96,7 @@ public sealed class TrainingData
             throw new DatasetException(string.Join(", ", inputs.Select(i => i.Source)), null, "no usable faces to train on");
         }
 
-        var crops = CropCache.Load(all, cache with { InputSize = options.Network.InputSize }, progress, cancellationToken);
+        var crops = CropCache.Load(all, cache with { InputSize = options.Network.InputSize, CropScale = options.Network.CropScale }, progress, cancellationToken);
         var keep = Enumerable.Range(0, all.Count).Where(i => crops.Usable[i]).ToArray();
         var samples = keep.Select(i => all[i]).ToList();
         var side = crops.Crops.Side;

@@ -1,0 +1,62 @@
+using System.Text.Json;
+using FaceAttr.TestSupport;
+using Xunit.Abstractions;
+
+namespace FaceAttr.Tool.Tests.Commands;
+
+/// <summary>
+/// <c>faceattr train</c> shape and framing options, end to end in the tool's own process: what the user asks for is what
+/// network.json records and what <c>faceattr export</c> writes into the manifest; malformed values are clear errors.
+/// </summary>
+public sealed class TrainCommandTests(ITestOutputHelper output) : IDisposable
+{
+    private readonly TempFolder _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Theory]
+    [InlineData("--widths", "24,x,64", "--widths: '24,x,64' is not a list of positive integers")]
+    [InlineData("--widths", "24,0", "--widths: '24,0' is not a list of positive integers")]
+    [InlineData("--crop-scale", "0.5", "CropScale")]
+    [InlineData("--input-size", "40", "InputSize")]
+    public async Task AMalformedShapeOrFramingIsAClearErrorBeforeAnyWork(string option, string value, string expected)
+    {
+        var (exit, _, stderr) = await ToolProcess.Run("train", "--celeba", _temp.Folder("none"), option, value, "--out", _temp.Folder("out"));
+        output.WriteLine(stderr);
+        Assert.Equal(2, exit);
+        Assert.Contains(expected, stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_temp.Folder("out"), "model.bin")));
+    }
+
+    [Fact]
+    public async Task TheShapeAndFramingAskedForAreTrainedRecordedAndExported()
+    {
+        var celeba = TestPaths.DataOrFailInCi("celeba");
+        if (celeba is null)
+        {
+            output.WriteLine($"real face data absent at {TestPaths.Data}: nothing to train on (CI fails here instead)");
+            return;
+        }
+
+        var run = _temp.Folder("run");
+        var (exit, _, stderr) = await ToolProcess.Run(
+            "train", "--celeba", celeba, "--config", "tiny", "--limit", "80", "--epochs", "1", "--widths", "8,12,16", "--feature-size", "24",
+            "--crop-scale", "1.3", "--cache", _temp.Folder("cache"), "--bundle", TestPaths.RequireBundle(), "--out", run);
+        output.WriteLine(stderr);
+        Assert.Equal(0, exit);
+        using (var shape = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "network.json"))))
+        {
+            Assert.Equal([8, 12, 16], shape.RootElement.GetProperty("Widths").EnumerateArray().Select(w => w.GetInt32()));
+            Assert.Equal(24, shape.RootElement.GetProperty("FeatureSize").GetInt32());
+            Assert.Equal(1.3f, shape.RootElement.GetProperty("CropScale").GetSingle());
+        }
+
+        var export = _temp.Folder("export");
+        (exit, var stdout, stderr) = await ToolProcess.Run("export", "--model", run, "--out", export);
+        output.WriteLine(stdout + stderr);
+        Assert.Equal(0, exit);
+        Assert.Contains("flip-averaged", stdout, StringComparison.Ordinal);
+        using var entry = JsonDocument.Parse(File.ReadAllText(Path.Combine(export, "faceattr-net.model.json")));
+        Assert.Equal(1.3f, entry.RootElement.GetProperty("input").GetProperty("crop_scale").GetSingle());
+    }
+}
