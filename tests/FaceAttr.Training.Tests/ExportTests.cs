@@ -217,7 +217,7 @@ public sealed class ExportTests(ITestOutputHelper output) : IDisposable
         var convs = 1 + (2 * (net.Options.Widths.Count - 1));
         Assert.Equal(convs, ops.Count(o => o == "Conv"));
         Assert.Equal(convs + 1, ops.Count(o => o == "PRelu"));
-        Assert.Equal("24,32,32,64,64,128,128", exported.Model.MetadataProps.Single(p => p.Key == "faceattr.widths").Value);
+        Assert.Equal("32,48,48,96,96,192,192", exported.Model.MetadataProps.Single(p => p.Key == "faceattr.widths").Value);
         Assert.Equal(8, exported.Model.IrVersion);
         Assert.Equal(17, exported.Model.OpsetImport.Single().Version);
         Assert.Equal(ModelRole.Attributes, exported.Entry.Role);

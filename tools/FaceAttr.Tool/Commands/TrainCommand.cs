@@ -33,8 +33,8 @@ public static class TrainCommand
         var lr = new Option<double?>("--lr") { Description = "Peak learning rate (Adam 0.002, SGD 0.02)" };
         var optimizer = new Option<string>("--optimizer") { Description = "adam or sgd (momentum)", DefaultValueFactory = _ => "adam" };
         optimizer.AcceptOnlyFromAmong("sgd", "adam");
-        var widths = new Option<string?>("--widths") { Description = "Channel widths, stem then one per stage, comma-separated (full: 24,32,64,128)" };
-        var featureSize = new Option<int?>("--feature-size") { Description = "Width of the shared layer the heads read (full: 128)" };
+        var widths = new Option<string?>("--widths") { Description = "Channel widths, stem then one per stage, comma-separated (full: 32,48,96,192)" };
+        var featureSize = new Option<int?>("--feature-size") { Description = "Width of the shared layer the heads read (full: 192)" };
         var inputSize = new Option<int?>("--input-size") { Description = "Input side in pixels, a multiple of 16 (full: 64)" };
         var cropScale = new Option<float?>("--crop-scale") { Description = $"Face crop side / face box side to train on, recorded in network.json for export (default {FaceCrops.DefaultCropScale})" };
         var activation = new Option<string>("--activation") { Description = "prelu or relu", DefaultValueFactory = _ => "prelu" };

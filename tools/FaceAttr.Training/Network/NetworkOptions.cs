@@ -20,10 +20,11 @@ public sealed record NetworkOptions
 
     /// <summary>
     /// Channel widths: the stem (stride 2) and then one per stage of two 3×3 convolutions and a 2×2 max-pool
-    /// (default 24, 32, 64, 128: four entries, so a 64 input ends at 4×4 before global average pooling; about 45 M
-    /// multiply-adds per face, sized so a full run fits an hour on 2 cores).
+    /// (default 32, 48, 96, 192: four entries, so a 64 input ends at 4×4 before global average pooling; about 100 M
+    /// multiply-adds per face, sized so a full run fits an hour on 2 cores). The narrower 24, 32, 64, 128 (45 M) trains in
+    /// 60% of the time but lost on every head measured side by side (docs/training.md).
     /// </summary>
-    public IReadOnlyList<int> Widths { get; init; } = [24, 32, 64, 128];
+    public IReadOnlyList<int> Widths { get; init; } = [32, 48, 96, 192];
 
     /// <summary>
     /// Output channels of every block, overriding <see cref="Widths"/> block by block: the stem, then two per stage
@@ -42,8 +43,8 @@ public sealed record NetworkOptions
     /// </summary>
     public float CropScale { get; init; } = Data.FaceCrops.DefaultCropScale;
 
-    /// <summary>Width of the shared fully connected layer the heads read (default 128).</summary>
-    public int FeatureSize { get; init; } = 128;
+    /// <summary>Width of the shared fully connected layer the heads read (default 192).</summary>
+    public int FeatureSize { get; init; } = 192;
 
     /// <summary>Dropout before the heads during training, 0–0.9 (default 0.2).</summary>
     public double Dropout { get; init; } = 0.2;

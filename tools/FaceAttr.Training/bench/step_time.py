@@ -38,7 +38,7 @@ class ConvBnAct(nn.Module):
 
 
 class FaceAttrNet(nn.Module):
-    def __init__(self, widths=(24, 32, 64, 128), feature=128, dropout=0.2, kind="prelu"):
+    def __init__(self, widths=(32, 48, 96, 192), feature=192, dropout=0.2, kind="prelu"):
         super().__init__()
         self.stem = ConvBnAct(3, widths[0], 2, kind)
         blocks = []
@@ -79,11 +79,13 @@ def main():
     p.add_argument("--activation", choices=["prelu", "relu"], default="prelu")
     p.add_argument("--optimizer", choices=["sgd", "adam"], default="sgd")
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--widths", default="32,48,96,192", help="stem then one per stage (the C# default NetworkOptions)")
+    p.add_argument("--feature", type=int, default=192)
     a = p.parse_args()
 
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
-    net = FaceAttrNet(kind=a.activation)
+    net = FaceAttrNet(widths=tuple(int(w) for w in a.widths.split(",")), feature=a.feature, kind=a.activation)
     net.train()
     params = sum(t.numel() for t in net.parameters())
     if a.optimizer == "sgd":

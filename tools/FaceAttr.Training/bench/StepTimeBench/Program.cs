@@ -8,8 +8,8 @@ using FaceAttr.Training.Network;
 using TorchSharp;
 using static TorchSharp.torch;
 
-// Times one TorchSharp training step of FaceAttrNet with the default NetworkOptions (64x64, widths 24/32/64/128,
-// feature 128), the same step as ../step_time.py: forward, summed loss (cross-entropy per softmax head incl. the three
+// Times one TorchSharp training step of FaceAttrNet with the default NetworkOptions (64x64, widths 32/48/96/192,
+// feature 192; --widths/--feature as in ../step_time.py for another shape), the same step as ../step_time.py: forward, summed loss (cross-entropy per softmax head incl. the three
 // age stages, BCE-with-logits on the binary attributes), backward, clip_grad_norm_(5), SGD (0.02, momentum 0.9 Nesterov,
 // weight decay 5e-4) or Adam (0.002, weight decay 5e-4). Random input; batch creation is outside the timed region.
 var batch = Arg("--batch", 64);
@@ -18,10 +18,14 @@ var warmup = Arg("--warmup", 5);
 var steps = Arg("--steps", 30);
 var relu = args.Contains("relu");
 var adam = args.Contains("adam");
+var widths = ArgText("--widths") is { } w ? w.Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToArray() : null;
+var feature = Arg("--feature", 0);
 
 var runtime = TorchRuntime.Initialize(threads);
 torch.manual_seed(1);
-using var net = new FaceAttrNet(new NetworkOptions { Activation = relu ? ActivationKind.Relu : ActivationKind.PRelu });
+var shape = new NetworkOptions { Activation = relu ? ActivationKind.Relu : ActivationKind.PRelu };
+shape = shape with { Widths = widths ?? shape.Widths, FeatureSize = feature > 0 ? feature : shape.FeatureSize };
+using var net = new FaceAttrNet(shape);
 net.train();
 var parameters = net.parameters().ToList();
 using var optimizer = adam
@@ -83,5 +87,11 @@ int Arg(string name, int fallback)
 {
     var i = Array.IndexOf(args, name);
     return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+}
+
+string? ArgText(string name)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
 }
 #endif
