@@ -56,7 +56,8 @@ public static class TrainCommand
         };
         command.SetAction(parse =>
         {
-            if (ParseWidths(parse.GetValue(widths)) is { Error: { } widthsError })
+            var parsedWidths = ParseWidths(parse.GetValue(widths));
+            if (parsedWidths.Error is { } widthsError)
             {
                 Console.Error.WriteLine($"faceattr train: --widths: {widthsError}");
                 return 2;
@@ -69,7 +70,7 @@ public static class TrainCommand
                 Network = options.Network with
                 {
                     Activation = parse.GetValue(activation) == "relu" ? ActivationKind.Relu : ActivationKind.PRelu,
-                    Widths = ParseWidths(parse.GetValue(widths)).Values ?? options.Network.Widths,
+                    Widths = parsedWidths.Values ?? options.Network.Widths,
                     FeatureSize = parse.GetValue(featureSize) ?? options.Network.FeatureSize,
                     InputSize = parse.GetValue(inputSize) ?? options.Network.InputSize,
                     CropScale = parse.GetValue(cropScale) ?? options.Network.CropScale,
@@ -107,7 +108,7 @@ public static class TrainCommand
         return command;
     }
 
-    /// <summary>"24,32,64,128" as widths; no values for no text; an error for anything but positive integers separated by commas.</summary>
+    /// <summary>"32,48,96,192" as widths; no values for no text; an error for anything but positive integers separated by commas.</summary>
     private static (int[]? Values, string? Error) ParseWidths(string? text)
     {
         if (text is null)
@@ -121,7 +122,7 @@ public static class TrainCommand
         {
             if (!int.TryParse(parts[i], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out values[i]) || values[i] < 1)
             {
-                return (null, $"'{text}' is not a list of positive integers separated by commas, e.g. 24,32,64,128");
+                return (null, $"'{text}' is not a list of positive integers separated by commas, e.g. 32,48,96,192");
             }
         }
 
