@@ -22,7 +22,7 @@ public sealed record NetworkOptions
     /// Channel widths: the stem (stride 2) and then one per stage of two 3×3 convolutions and a 2×2 max-pool
     /// (default 32, 48, 96, 192: four entries, so a 64 input ends at 4×4 before global average pooling; about 100 M
     /// multiply-adds per face, sized so a full run fits an hour on 2 cores). The narrower 24, 32, 64, 128 (45 M) trains in
-    /// 60% of the time but lost on every head measured side by side (docs/training.md).
+    /// 60% of the time but lost on five of the seven heads measured side by side (docs/training.md).
     /// </summary>
     public IReadOnlyList<int> Widths { get; init; } = [32, 48, 96, 192];
 

@@ -23,7 +23,7 @@ public sealed record TrainOptions
     /// <summary>Augmentation for training batches.</summary>
     public AugmentOptions Augment { get; init; } = new();
 
-    /// <summary>Epochs, 1–1000 (default 40: about 30 min on 2 cores for the three real sets, 43 s per epoch).</summary>
+    /// <summary>Epochs, 1–1000 (default 40: about 51 min on 2 cores for the three real sets with the default network, 76 s per epoch).</summary>
     public int Epochs { get; init; } = 40;
 
     /// <summary>Batch size, 2–1024 (default 64).</summary>
