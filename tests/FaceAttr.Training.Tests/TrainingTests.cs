@@ -119,4 +119,36 @@ public sealed class TrainingTests(ITestOutputHelper output) : IDisposable
         Assert.Contains("another network", ex.Message, StringComparison.Ordinal);
         Assert.Throws<InvalidOperationException>(() => new Trainer(options, data, Path.Combine(_dir.FullName, "empty")).Run(resume: true));
     }
+
+    [Fact]
+    public void AWeightAverageIsValidatedBesideTheLiveWeightsSavedAndResumed()
+    {
+        TorchFixture.Ensure();
+        var options = TrainOptions.Tiny with { Epochs = 2, BatchSize = 8, Threads = 1, LimitPerDataset = null, Optimizer = OptimizerKind.AdamW, WeightDecay = 0.05, WeightAverageDecay = 0.9 };
+        var data = GeneratedFaces.Create(options.Network.InputSize, 256, i => i % 4 == 0 ? "b" : "a");
+        var folder = Path.Combine(_dir.FullName, "average");
+
+        var run = new Trainer(options, data, folder).Run();
+        var last = run.History[^1];
+        Assert.NotNull(last.LiveValidation);
+        Assert.NotEqual(last.Validation.Losses.Values.Sum(), last.LiveValidation!.Losses.Values.Sum());
+        Assert.True(File.Exists(Path.Combine(folder, "checkpoint", "average.bin")));
+
+        // What is saved is the average: validating model.bin again gives the averaged figures, not the live ones.
+        using (var saved = Network.TrainedNetwork.Load(run.ModelPath))
+        {
+            var again = Validator.Run(saved, Trainer.BatchBuilderFor(options, data), data.Samples, data.Validation, options);
+            Assert.Equal(last.Validation.Losses.Values.Sum(), again.Losses.Values.Sum(), 4);
+        }
+
+        var resumed = new Trainer(options with { Epochs = 3 }, data, folder).Run(resume: true);
+        Assert.Equal([1, 2, 3], resumed.History.Select(e => e.Epoch));
+        Assert.NotNull(resumed.History[^1].LiveValidation);
+
+        // A checkpoint made without an average cannot silently start one from the live weights.
+        var plainFolder = Path.Combine(_dir.FullName, "plain");
+        new Trainer(options with { WeightAverageDecay = 0 }, data, plainFolder).Run();
+        var ex = Assert.Throws<InvalidOperationException>(() => new Trainer(options with { Epochs = 3 }, data, plainFolder).Run(resume: true));
+        Assert.Contains("no weight average", ex.Message, StringComparison.Ordinal);
+    }
 }

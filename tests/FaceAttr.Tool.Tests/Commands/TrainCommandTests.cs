@@ -6,7 +6,8 @@ namespace FaceAttr.Tool.Tests.Commands;
 
 /// <summary>
 /// <c>faceattr train</c> shape and framing options, end to end in the tool's own process: what the user asks for is what
-/// network.json records and what <c>faceattr export</c> writes into the manifest; malformed values are clear errors.
+/// network.json and the run report record and what <c>faceattr export</c> writes into the manifest; malformed values are
+/// clear errors.
 /// </summary>
 public sealed class TrainCommandTests(ITestOutputHelper output) : IDisposable
 {
@@ -19,7 +20,9 @@ public sealed class TrainCommandTests(ITestOutputHelper output) : IDisposable
     [InlineData("--widths", "24,0", "--widths: '24,0' is not a list of positive integers")]
     [InlineData("--crop-scale", "0.5", "CropScale")]
     [InlineData("--input-size", "40", "InputSize")]
-    public async Task AMalformedShapeOrFramingIsAClearErrorBeforeAnyWork(string option, string value, string expected)
+    [InlineData("--weight-average", "1.5", "WeightAverageDecay")]
+    [InlineData("--weight-decay", "-0.1", "WeightDecay")]
+    public async Task AMalformedShapeFramingOrOptimizerValueIsAClearErrorBeforeAnyWork(string option, string value, string expected)
     {
         var (exit, _, stderr) = await ToolProcess.Run("train", "--celeba", _temp.Folder("none"), option, value, "--out", _temp.Folder("out"));
         output.WriteLine(stderr);
@@ -29,7 +32,7 @@ public sealed class TrainCommandTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
-    public async Task TheShapeAndFramingAskedForAreTrainedRecordedAndExported()
+    public async Task TheShapeFramingAndOptimizerAskedForAreTrainedRecordedAndExported()
     {
         var celeba = TestPaths.DataOrFailInCi("celeba");
         if (celeba is null)
@@ -41,7 +44,7 @@ public sealed class TrainCommandTests(ITestOutputHelper output) : IDisposable
         var run = _temp.Folder("run");
         var (exit, _, stderr) = await ToolProcess.Run(
             "train", "--celeba", celeba, "--config", "tiny", "--limit", "80", "--epochs", "1", "--widths", "8,12,16", "--feature-size", "24",
-            "--crop-scale", "1.3", "--cache", _temp.Folder("cache"), "--bundle", TestPaths.RequireBundle(), "--out", run);
+            "--crop-scale", "1.3", "--optimizer", "adamw", "--weight-average", "0.9", "--cache", _temp.Folder("cache"), "--bundle", TestPaths.RequireBundle(), "--out", run);
         output.WriteLine(stderr);
         Assert.Equal(0, exit);
         using (var shape = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "network.json"))))
@@ -49,6 +52,14 @@ public sealed class TrainCommandTests(ITestOutputHelper output) : IDisposable
             Assert.Equal([8, 12, 16], shape.RootElement.GetProperty("Widths").EnumerateArray().Select(w => w.GetInt32()));
             Assert.Equal(24, shape.RootElement.GetProperty("FeatureSize").GetInt32());
             Assert.Equal(1.3f, shape.RootElement.GetProperty("CropScale").GetSingle());
+        }
+
+        using (var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "report.json"))))
+        {
+            var config = report.RootElement.GetProperty("config");
+            Assert.Equal("AdamW", config.GetProperty("Optimizer").GetString());
+            Assert.Equal(0.05, config.GetProperty("WeightDecay").GetDouble()); // AdamW's own default, not Adam's 5e-4
+            Assert.Equal(0.9, config.GetProperty("WeightAverageDecay").GetDouble());
         }
 
         var export = _temp.Folder("export");

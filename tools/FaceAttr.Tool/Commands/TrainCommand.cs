@@ -31,8 +31,10 @@ public static class TrainCommand
         var epochs = new Option<int?>("--epochs") { Description = "Epochs (full: 40)" };
         var batch = new Option<int?>("--batch") { Description = "Batch size (full: 64)" };
         var lr = new Option<double?>("--lr") { Description = "Peak learning rate (Adam 0.002, SGD 0.02)" };
-        var optimizer = new Option<string>("--optimizer") { Description = "adam or sgd (momentum)", DefaultValueFactory = _ => "adam" };
-        optimizer.AcceptOnlyFromAmong("sgd", "adam");
+        var optimizer = new Option<string>("--optimizer") { Description = "adam, adamw (decoupled weight decay) or sgd (momentum)", DefaultValueFactory = _ => "adam" };
+        optimizer.AcceptOnlyFromAmong("sgd", "adam", "adamw");
+        var weightDecay = new Option<double?>("--weight-decay") { Description = "Weight decay (SGD and Adam: L2 5e-4; AdamW: decoupled 0.05)" };
+        var weightAverage = new Option<double?>("--weight-average") { Description = "Decay of the moving average of the weights that is validated and saved, e.g. 0.999 (0 = off, the live weights)" };
         var widths = new Option<string?>("--widths") { Description = "Channel widths, stem then one per stage, comma-separated (full: 32,48,96,192)" };
         var featureSize = new Option<int?>("--feature-size") { Description = "Width of the shared layer the heads read (full: 192)" };
         var inputSize = new Option<int?>("--input-size") { Description = "Input side in pixels, a multiple of 16 (full: 64)" };
@@ -51,7 +53,7 @@ public static class TrainCommand
         var bundle = AnalyzeCommand.BundleOption();
         var command = new Command("train", "Train the multi-task face-attribute network (TorchSharp) on labeled faces")
         {
-            celeba, utkface, expressions, rafdb, manifests, teacherLabels, teacherHeads, teacherMin, output, config, epochs, batch, lr, optimizer, widths, featureSize, inputSize, cropScale, activation, balance,
+            celeba, utkface, expressions, rafdb, manifests, teacherLabels, teacherHeads, teacherMin, output, config, epochs, batch, lr, optimizer, weightDecay, weightAverage, widths, featureSize, inputSize, cropScale, activation, balance,
             classWeights, bnL1, seed, threads, limit, resume, cache, bundle,
         };
         command.SetAction(parse =>
@@ -64,7 +66,7 @@ public static class TrainCommand
             }
 
             var options = parse.GetValue(config) == "tiny" ? TrainOptions.Tiny : new TrainOptions();
-            var opt = parse.GetValue(optimizer) == "adam" ? OptimizerKind.Adam : OptimizerKind.Sgd;
+            var opt = parse.GetValue(optimizer) switch { "adam" => OptimizerKind.Adam, "adamw" => OptimizerKind.AdamW, _ => OptimizerKind.Sgd };
             options = options with
             {
                 Network = options.Network with
@@ -79,6 +81,8 @@ public static class TrainCommand
                 BatchSize = parse.GetValue(batch) ?? options.BatchSize,
                 Optimizer = opt,
                 LearningRate = parse.GetValue(lr) ?? (opt == options.Optimizer ? options.LearningRate : TrainOptions.DefaultLearningRate(opt)),
+                WeightDecay = parse.GetValue(weightDecay) ?? (opt == options.Optimizer ? options.WeightDecay : TrainOptions.DefaultWeightDecay(opt)),
+                WeightAverageDecay = parse.GetValue(weightAverage) ?? options.WeightAverageDecay,
                 Balance = parse.GetValue(balance) switch { "dwa" => BalanceKind.Dwa, "fixed" => BalanceKind.Fixed, _ => BalanceKind.Uncertainty },
                 ClassWeights = parse.GetValue(classWeights),
                 BatchNormL1 = parse.GetValue(bnL1),

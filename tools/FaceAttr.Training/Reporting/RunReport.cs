@@ -71,7 +71,7 @@ public static class RunReport
         s.AppendLine("# Training run").AppendLine();
         s.AppendLine(inv, $"- {result.History.Count} epochs ({result.ResumedFrom} resumed), {result.Seconds / 60:0.0} min this invocation, {result.ParameterCount:N0} parameters");
         s.AppendLine(inv, $"- network: input {options.Network.InputSize}, widths [{string.Join(", ", options.Network.Widths)}], feature {options.Network.FeatureSize}, {options.Network.Activation}, crop box × {options.Network.CropScale}");
-        s.AppendLine(inv, $"- optimizer {options.Optimizer} lr {options.LearningRate} batch {options.BatchSize}, balance {options.Balance}, class weights {options.ClassWeights}, coarse expression epochs {options.ExpressionCoarseEpochs}, seed {options.Seed}");
+        s.AppendLine(inv, $"- optimizer {options.Optimizer} lr {options.LearningRate} weight decay {options.WeightDecay} batch {options.BatchSize}, weight average {(options.WeightAverageDecay > 0 ? options.WeightAverageDecay.ToString(inv) : "off")}, balance {options.Balance}, class weights {options.ClassWeights}, coarse expression epochs {options.ExpressionCoarseEpochs}, seed {options.Seed}");
         s.AppendLine(inv, $"- {runtime}").AppendLine();
         s.AppendLine("## Data").AppendLine();
         s.AppendLine("| dataset | source | train | validation | skipped by reader | excluded | corrupt images |");
@@ -97,11 +97,14 @@ public static class RunReport
         {
             var last = result.History[^1];
             s.AppendLine().AppendLine(inv, $"## Validation (epoch {last.Epoch})").AppendLine();
-            s.AppendLine("| head | metric | value | n |").AppendLine("|---|---|---:|---:|");
+            var live = last.LiveValidation?.Metrics;
+            s.AppendLine(live is null ? "| head | metric | value | n |" : "| head | metric | averaged weights (saved) | live weights | n |");
+            s.AppendLine(live is null ? "|---|---|---:|---:|" : "|---|---|---:|---:|---:|");
+            string Format(Metric m) => m.Kind == "mae" ? m.Value.ToString("0.00", inv) + " y" : (100 * m.Value).ToString("0.00", inv) + "%";
             foreach (var (name, m) in last.Validation.Metrics.OrderBy(p => p.Key, StringComparer.Ordinal))
             {
-                var value = m.Kind == "mae" ? m.Value.ToString("0.00", inv) + " y" : (100 * m.Value).ToString("0.00", inv) + "%";
-                s.AppendLine(inv, $"| {name} | {m.Kind} | {value} | {m.N} |");
+                var liveValue = live is null ? "" : (live.TryGetValue(name, out var l) ? Format(l) : "–") + " | ";
+                s.AppendLine(inv, $"| {name} | {m.Kind} | {Format(m)} | {liveValue}{m.N} |");
             }
 
             s.AppendLine().AppendLine("## Epochs").AppendLine();

@@ -18,7 +18,8 @@ public sealed record TrainResult(IReadOnlyList<EpochSummary> History, string Mod
 
 /// <summary>
 /// Trains <see cref="FaceAttrNet"/> on prepared data: balanced mixed sampling, deterministic augmentation, masked
-/// multi-task losses combined by the configured <see cref="TaskBalancer"/>, SGD (or Adam) with warm-up and cosine decay,
+/// multi-task losses combined by the configured <see cref="TaskBalancer"/>, SGD, Adam or AdamW with warm-up and cosine decay,
+/// an optional moving average of the weights (<see cref="WeightAverage"/>, validated and saved instead of the live weights),
 /// coarse-to-fine expression, validation and a checkpoint after every epoch (<c>checkpoint/</c> in the output folder;
 /// <c>Run(resume: true)</c> continues from it). Starts from random weights, or from <see cref="InitialNetwork"/> /
 /// <see cref="InitialWeights"/> (fine-tuning a pruned network), whose shape then replaces <see cref="TrainOptions.Network"/>.
@@ -83,12 +84,13 @@ public sealed class Trainer(TrainOptions options, TrainingData data, string outp
         using var optimizer = CreateOptimizer(net.parameters(), options, options.WeightDecay);
         var balancerParameters = balancer.Parameters.ToList();
         using var balancerOptimizer = balancerParameters.Count > 0 ? CreateOptimizer(balancerParameters, options, 0) : null;
+        using var average = options.WeightAverageDecay > 0 ? new WeightAverage(net, options.WeightAverageDecay) : null;
 
         var history = new List<EpochSummary>();
         var startEpoch = 0;
         if (resume)
         {
-            startEpoch = LoadCheckpoint(checkpoint, options, net, optimizer, balancerOptimizer, balancer, history);
+            startEpoch = LoadCheckpoint(checkpoint, options, net, optimizer, balancerOptimizer, balancer, average, history);
         }
 
         var batchesPerEpoch = data.Train.Length / options.BatchSize;
@@ -139,6 +141,7 @@ public sealed class Trainer(TrainOptions options, TrainingData data, string outp
                 AddBatchNormL1(batchNormWeights, options.BatchNormL1);
                 optimizer.step();
                 balancerOptimizer?.step();
+                average?.Update();
                 var values = losses.ToDictionary(p => p.Key, p => (double)p.Value.item<float>(), StringComparer.Ordinal);
                 foreach (var (term, value) in values)
                 {
@@ -150,14 +153,15 @@ public sealed class Trainer(TrainOptions options, TrainingData data, string outp
 
             var trainLosses = sums.ToDictionary(p => p.Key, p => p.Value / batchesPerEpoch, StringComparer.Ordinal);
             balancer.EndEpoch(trainLosses);
-            var validation = Validator.Run(net, builder, data.Samples, data.Validation, options);
-            var summary = new EpochSummary(epoch + 1, trainLosses, validation, balancer.Weights(), epochWatch.Elapsed.TotalSeconds, lr);
+            var validation = Validator.Run(average?.Network ?? net, builder, data.Samples, data.Validation, options);
+            var live = average is null ? null : Validator.Run(net, builder, data.Samples, data.Validation, options);
+            var summary = new EpochSummary(epoch + 1, trainLosses, validation, balancer.Weights(), epochWatch.Elapsed.TotalSeconds, lr, live);
             history.Add(summary);
-            SaveCheckpoint(checkpoint, options, net, optimizer, balancerOptimizer, balancer, history);
+            SaveCheckpoint(checkpoint, options, net, optimizer, balancerOptimizer, balancer, average, history);
             observer?.EpochFinished(summary);
         }
 
-        var model = TrainedNetwork.Save(net, outputFolder);
+        var model = TrainedNetwork.Save(average?.Network ?? net, outputFolder);
         return new TrainResult(history, model, net.ParameterCount(), watch.Elapsed.TotalSeconds, startEpoch);
     }
 
@@ -226,6 +230,7 @@ public sealed class Trainer(TrainOptions options, TrainingData data, string outp
         {
             OptimizerKind.Sgd => optim.SGD(parameters, options.LearningRate, options.Momentum, 0, weightDecay, nesterov: options.Momentum > 0),
             OptimizerKind.Adam => optim.Adam(parameters, options.LearningRate, weight_decay: weightDecay),
+            OptimizerKind.AdamW => optim.AdamW(parameters, options.LearningRate, weight_decay: weightDecay),
             _ => throw new ArgumentOutOfRangeException(nameof(options), options.Optimizer, null),
         };
 
@@ -237,17 +242,18 @@ public sealed class Trainer(TrainOptions options, TrainingData data, string outp
         }
     }
 
-    private sealed record CheckpointState(int Epoch, string Network, Dictionary<string, double[]> Balancer, List<EpochSummary> History);
+    private sealed record CheckpointState(int Epoch, string Network, Dictionary<string, double[]> Balancer, List<EpochSummary> History, long AverageUpdates = 0);
 
-    private static void SaveCheckpoint(string folder, TrainOptions options, FaceAttrNet net, TorchSharp.Modules.OptimizerHelper optimizer, TorchSharp.Modules.OptimizerHelper? balancerOptimizer, TaskBalancer balancer, List<EpochSummary> history)
+    private static void SaveCheckpoint(string folder, TrainOptions options, FaceAttrNet net, TorchSharp.Modules.OptimizerHelper optimizer, TorchSharp.Modules.OptimizerHelper? balancerOptimizer, TaskBalancer balancer, WeightAverage? average, List<EpochSummary> history)
     {
         Directory.CreateDirectory(folder);
         net.save(Path.Combine(folder, "model.bin.tmp"));
         optimizer.save_state_dict(Path.Combine(folder, "optimizer.bin.tmp"));
         balancerOptimizer?.save_state_dict(Path.Combine(folder, "balancer-optimizer.bin.tmp"));
-        var state = new CheckpointState(history.Count, JsonSerializer.Serialize(options.Network), balancer.SaveState(), history);
+        average?.Network.save(Path.Combine(folder, "average.bin.tmp"));
+        var state = new CheckpointState(history.Count, JsonSerializer.Serialize(options.Network), balancer.SaveState(), history, average?.Updates ?? 0);
         File.WriteAllText(Path.Combine(folder, "state.json.tmp"), JsonSerializer.Serialize(state, Json));
-        foreach (var name in new[] { "model.bin", "optimizer.bin", "balancer-optimizer.bin", "state.json" })
+        foreach (var name in new[] { "model.bin", "optimizer.bin", "balancer-optimizer.bin", "average.bin", "state.json" })
         {
             var temp = Path.Combine(folder, name + ".tmp");
             if (File.Exists(temp))
@@ -257,7 +263,7 @@ public sealed class Trainer(TrainOptions options, TrainingData data, string outp
         }
     }
 
-    private static int LoadCheckpoint(string folder, TrainOptions options, FaceAttrNet net, TorchSharp.Modules.OptimizerHelper optimizer, TorchSharp.Modules.OptimizerHelper? balancerOptimizer, TaskBalancer balancer, List<EpochSummary> history)
+    private static int LoadCheckpoint(string folder, TrainOptions options, FaceAttrNet net, TorchSharp.Modules.OptimizerHelper optimizer, TorchSharp.Modules.OptimizerHelper? balancerOptimizer, TaskBalancer balancer, WeightAverage? average, List<EpochSummary> history)
     {
         var statePath = Path.Combine(folder, "state.json");
         if (!File.Exists(statePath))
@@ -278,6 +284,17 @@ public sealed class Trainer(TrainOptions options, TrainingData data, string outp
         if (balancerOptimizer is not null && File.Exists(balancerState))
         {
             balancerOptimizer.load_state_dict(balancerState);
+        }
+
+        if (average is not null)
+        {
+            var averagePath = Path.Combine(folder, "average.bin");
+            if (!File.Exists(averagePath))
+            {
+                throw new InvalidOperationException($"the checkpoint in {folder} has no weight average ({averagePath}); resume with the options it was made with");
+            }
+
+            average.Load(averagePath, state.AverageUpdates);
         }
 
         balancer.LoadState(state.Balancer);
