@@ -14,7 +14,8 @@ namespace FaceAttr.Tool.Quantize;
 /// <param name="Value">The int8 model's figure.</param>
 /// <param name="Reference">The float model's figure, where it is not trivially perfect.</param>
 /// <param name="Count">Faces (or crops) measured.</param>
-public sealed record HeadFigure(string Head, string Metric, double Value, double? Reference, int Count)
+/// <param name="Dataset">Where the faces came from (e.g. <c>utkface holdout</c>), as written to the model card; null when not said.</param>
+public sealed record HeadFigure(string Head, string Metric, double Value, double? Reference, int Count, string? Dataset = null)
 {
     /// <summary>Agreement of class decisions with the float model.</summary>
     public const string Agreement = "agreement";
