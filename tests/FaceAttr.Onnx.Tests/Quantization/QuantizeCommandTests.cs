@@ -65,6 +65,69 @@ public sealed class QuantizeCommandTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void ChecksOnLabelledSetsAddTheirFiguresPerSetToTheTableAndTheModelCard()
+    {
+        if (Celeba() is not { } celeba || TestPaths.DataOrFailInCi("utkface") is not { } utkface
+            || TestPaths.DataOrFailInCi("expressions") is not { } expressions)
+        {
+            return;
+        }
+
+        var target = Path.Combine(_folder, "checked");
+        var (exit, stdout, stderr) = Run("--bundle", TestPaths.RequireBundle(), "--model", "emotion-oarriaga", "gender-oarriaga",
+            "--calibration", celeba, "--labels", "celeba", "--check", $"utkface={utkface}", "--check", $"expressions={expressions}",
+            "--count", "8", "--holdout", "10", "--out", target, "--max-loss", "100", "--max-age-loss", "100");
+
+        output.WriteLine(stdout);
+        output.WriteLine(stderr);
+        Assert.Equal(0, exit);
+        var written = ManifestSerializer.ReadFromFolder(target);
+        var gender = written.Models.Single(m => m.Id == "gender-oarriaga").Metrics!;
+        Assert.Equal(["celeba holdout", "utkface holdout"], gender.Where(m => m.Metric == "accuracy").Select(m => m.Dataset).Order(StringComparer.Ordinal));
+        Assert.All(gender, m => Assert.InRange(m.Count, 1, 10));
+        var expression = written.Models.Single(m => m.Id == "emotion-oarriaga").Metrics!.Where(m => m.Head == "expression").ToList();
+        Assert.Equal("expressions holdout", Assert.Single(expression, m => m.Metric == "accuracy").Dataset);
+        Assert.Equal(["celeba holdout", "expressions holdout", "utkface holdout"],
+            expression.Where(m => m.Metric == "agreement").Select(m => m.Dataset).Order(StringComparer.Ordinal));
+        Assert.Contains("utkface holdout", stdout, StringComparison.Ordinal);
+        Assert.Contains("expressions holdout: ", stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("utkface", "expected SET=FOLDER")]
+    [InlineData("utkface=", "expected SET=FOLDER")]
+    [InlineData("=/tmp", "expected SET=FOLDER")]
+    [InlineData("faces=/tmp", "unknown label set 'faces'")]
+    public void RefusesAMalformedCheckNamingTheValueBeforeAnyWork(string value, string why)
+    {
+        var target = Path.Combine(_folder, "out");
+
+        var (exit, _, stderr) = Run("--bundle", TestPaths.RequireBundle(), "--calibration", _folder, "--check", value, "--out", target);
+
+        Assert.Equal(2, exit);
+        Assert.Contains($"--check '{value}': {why}", stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(target));
+    }
+
+    [Fact]
+    public void RefusesACheckOnAMissingFolderOrASetAlreadyCompared()
+    {
+        var target = Path.Combine(_folder, "out");
+        var missing = Path.Combine(_folder, "no-such-folder");
+
+        var (exit, _, stderr) = Run("--bundle", TestPaths.RequireBundle(), "--calibration", _folder, "--check", $"utkface={missing}", "--out", target);
+
+        Assert.Equal(2, exit);
+        Assert.Contains($"--check 'utkface={missing}': folder {missing} does not exist", stderr, StringComparison.Ordinal);
+
+        (exit, _, stderr) = Run("--bundle", TestPaths.RequireBundle(), "--calibration", _folder, "--labels", "celeba", "--check", $"celeba={_folder}", "--out", target);
+
+        Assert.Equal(2, exit);
+        Assert.Contains($"--check 'celeba={_folder}': celeba is already compared by --labels", stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(target));
+    }
+
+    [Fact]
     public void RefusesAnOutputFolderThatExistsAndLeavesItAlone()
     {
         var target = Directory.CreateDirectory(Path.Combine(_folder, "taken")).FullName;

@@ -31,6 +31,11 @@ public static class QuantizeCommand
         var percentile = new Option<double>("--percentile") { Description = "Share of values kept by percentile calibration", DefaultValueFactory = _ => 99.99 };
         var labels = new Option<string?>("--labels") { Description = "The folder is this labelled set: also report accuracy / MAE against its labels" };
         labels.AcceptOnlyFromAmong([.. CalibrationSplit.LabelSets]);
+        var check = new Option<string[]>("--check")
+        {
+            Description = $"Also compare on this labelled set, SET=FOLDER (SET: {string.Join(", ", CalibrationSplit.LabelSets)}; repeatable). "
+                + "A head any compared set labels is judged by its labels; agreement with fp32 only where none does",
+        };
         var output = new Option<DirectoryInfo>("--out") { Description = "New bundle folder (must not exist)", Required = true };
         var maxLoss = new Option<double>("--max-loss") { Description = "Most accuracy (or agreement) points a head may lose", DefaultValueFactory = _ => 1.0 };
         var maxAgeLoss = new Option<double>("--max-age-loss") { Description = "Most years the age error may grow", DefaultValueFactory = _ => 0.3 };
@@ -42,10 +47,22 @@ public static class QuantizeCommand
         };
         var command = new Command("quantize", "Write an int8 copy of a bundle, calibrated on real faces and checked head by head against fp32")
         {
-            bundle, models, calibration, count, holdout, method, percentile, labels, output, maxLoss, maxAgeLoss, force, keepFloat,
+            bundle, models, calibration, count, holdout, method, percentile, labels, check, output, maxLoss, maxAgeLoss, force, keepFloat,
         };
         command.SetAction(parse =>
         {
+            var error = parse.InvocationConfiguration.Error;
+            List<CheckSet> checks;
+            try
+            {
+                checks = [.. (parse.GetValue(check) ?? []).Select(CheckSet.Parse)];
+            }
+            catch (QuantizeRequestException ex)
+            {
+                error.WriteLine($"faceattr quantize: {ex.Message}");
+                return 2;
+            }
+
             var request = new BundleQuantizeRequest
             {
                 SourceBundle = parse.GetValue(bundle)!.FullName,
@@ -53,6 +70,7 @@ public static class QuantizeCommand
                 Models = parse.GetValue(models) ?? [],
                 CalibrationFolder = parse.GetValue(calibration)!.FullName,
                 Labels = parse.GetValue(labels),
+                Checks = checks,
                 Count = parse.GetValue(count),
                 Holdout = parse.GetValue(holdout),
                 MaxLoss = parse.GetValue(maxLoss),
@@ -70,7 +88,7 @@ public static class QuantizeCommand
                     KeepFloat = parse.GetValue(keepFloat) ?? [],
                 },
             };
-            return Run(request, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
+            return Run(request, parse.InvocationConfiguration.Output, error);
         });
         return command;
     }
@@ -89,7 +107,7 @@ public static class QuantizeCommand
             return 2;
         }
 
-        foreach (var issue in result.Calibration.Issues.Concat(result.Holdout.Issues))
+        foreach (var issue in result.Calibration.Issues.Concat(result.Holdouts.SelectMany(h => h.Inputs.Issues)))
         {
             error.WriteLine($"  not used: {issue.ImagePath}{(issue.ModelId is null ? string.Empty : $" ({issue.ModelId})")}: {issue.Reason}");
         }
@@ -102,7 +120,7 @@ public static class QuantizeCommand
         if (!result.Written)
         {
             error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"faceattr quantize: refused, nothing written: {result.GateFailures.Count()} head(s) over --max-loss {request.MaxLoss} / --max-age-loss {request.MaxAgeLoss} (--force writes anyway)"));
+                $"faceattr quantize: refused, nothing written: {result.GateFailures.Count()} figure(s) over --max-loss {request.MaxLoss} / --max-age-loss {request.MaxAgeLoss} (--force writes anyway)"));
             return 1;
         }
 

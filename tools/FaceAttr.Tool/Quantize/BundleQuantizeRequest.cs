@@ -20,10 +20,18 @@ public sealed record BundleQuantizeRequest
     /// <summary>Labelled set the folder holds (<c>celeba</c>, <c>utkface</c>, <c>expressions</c>) or null for plain images.</summary>
     public string? Labels { get; init; }
 
+    /// <summary>
+    /// Further labelled sets (<c>--check SET=FOLDER</c>) on which int8 is compared with fp32, <see cref="Holdout"/> faces each
+    /// (disjoint from the calibration images when the folder is the calibration folder). A head labelled by any compared set
+    /// is judged by its labels; agreement with fp32 decides only for heads no set labels. Each label set at most once,
+    /// counting <see cref="Labels"/>.
+    /// </summary>
+    public IReadOnlyList<CheckSet> Checks { get; init; } = [];
+
     /// <summary>Images used for calibration. Default 200.</summary>
     public int Count { get; init; } = 200;
 
-    /// <summary>Other images, disjoint from the calibration ones, on which each int8 model is compared with its float original. Default 100.</summary>
+    /// <summary>Other images, disjoint from the calibration ones, on which each int8 model is compared with its float original (per compared set). Default 100.</summary>
     public int Holdout { get; init; } = 100;
 
     /// <summary>How to quantize.</summary>

@@ -24,7 +24,7 @@ public sealed record ModelQuantizeOutcome
     /// <summary>Int8 model latency, 1 intra-op thread.</summary>
     public required LatencyFigure Int8Latency { get; init; }
 
-    /// <summary>Figures on the held-out faces.</summary>
+    /// <summary>Figures on the held-out faces of every compared set (<see cref="HeadFigure.Dataset"/> says which).</summary>
     public required IReadOnlyList<HeadFigure> Figures { get; init; }
 
     /// <summary>The graph ONNX Runtime runs for the int8 model: which ops compute on 8-bit data and which in float.</summary>
@@ -40,9 +40,9 @@ public sealed record ModelQuantizeOutcome
 /// <summary>What <see cref="BundleQuantizer"/> did.</summary>
 /// <param name="Models">Per-model outcomes, in manifest order.</param>
 /// <param name="Calibration">The calibration inputs and the images that could not be used.</param>
-/// <param name="Holdout">The held-out inputs and the images that could not be used.</param>
+/// <param name="Holdouts">The compared sets: the calibration folder's holdout first, then each <c>--check</c> set.</param>
 /// <param name="Written">Whether the new bundle was written (false when the gate refused and force was not given).</param>
-public sealed record BundleQuantizeResult(IReadOnlyList<ModelQuantizeOutcome> Models, CalibrationSet Calibration, CalibrationSet Holdout, bool Written)
+public sealed record BundleQuantizeResult(IReadOnlyList<ModelQuantizeOutcome> Models, CalibrationSet Calibration, IReadOnlyList<HoldoutSet> Holdouts, bool Written)
 {
     /// <summary>Every gate failure of every model.</summary>
     public IEnumerable<string> GateFailures => Models.SelectMany(m => m.GateFailures);

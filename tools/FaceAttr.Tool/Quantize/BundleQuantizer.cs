@@ -9,7 +9,8 @@ namespace FaceAttr.Tool.Quantize;
 
 /// <summary>
 /// Makes an int8 copy of a bundle: calibrates and quantizes the chosen models on real faces, checks each int8 model loads
-/// under its manifest contract, measures it against its float original on held-out faces, and writes a new bundle folder
+/// under its manifest contract, measures it against its float original on held-out faces (of the calibration folder and of
+/// each <c>--check</c> set, so heads are judged against labels wherever some set has them), and writes a new bundle folder
 /// with those models replaced, their manifest entries marked <c>int8</c> with new hashes and model-card metrics.
 /// Everything is written to a temporary sibling folder first and renamed at the end, so the output folder either appears
 /// complete or not at all; when a head fails the gate (<see cref="QuantizeGate"/>) it does not appear unless forced.
@@ -31,23 +32,28 @@ public static class BundleQuantizer
         var manifest = ManifestSerializer.ReadFromFolder(source);
         var models = Choose(manifest, request.Models);
 
+        // Every set is read (and its labels checked) before any face is searched, so a bad --check fails in seconds.
         var split = CalibrationSplit.Split(request.CalibrationFolder, request.Labels, request.Count, request.Holdout);
-        foreach (var note in split.Notes)
+        var checks = request.Checks.Select(c => (Check: c, Split: CalibrationSplit.HoldoutOnly(c.Folder, c.Labels, request.Holdout, split.Calibration))).ToList();
+        foreach (var note in split.Notes.Concat(checks.SelectMany(c => c.Split.Notes)))
         {
             log.WriteLine(note);
         }
 
-        CalibrationSet calibration, holdout;
+        CalibrationSet calibration;
+        var holdouts = new List<HoldoutSet>();
         using (var builder = new CalibrationSetBuilder(source))
         {
             calibration = builder.Build(models, [.. split.Calibration.Select(f => f.ImagePath)], request.CalibrationFolder);
-            holdout = builder.Build(models, [.. split.Holdout.Select(f => f.ImagePath)], request.CalibrationFolder);
+            holdouts.Add(Holdout(builder, models, CalibrationDataset(request), split.Holdout, request.Labels is not null, request.CalibrationFolder));
+            holdouts.AddRange(checks.Select(c => Holdout(builder, models, c.Check.Dataset, c.Split.Holdout, labelled: true, c.Check.Folder)));
         }
 
         log.WriteLine($"calibration: {calibration.Summary()}");
-        log.WriteLine($"holdout: {holdout.Summary()}");
-        var labels = request.Labels is null ? null : split.Holdout.ToDictionary(f => f.ImagePath, StringComparer.Ordinal);
-        var dataset = $"{request.Labels ?? Path.GetFileName(Path.TrimEndingDirectorySeparator(request.CalibrationFolder))} holdout";
+        foreach (var holdout in holdouts)
+        {
+            log.WriteLine($"{holdout.Dataset}: {holdout.Inputs.Summary()}");
+        }
 
         var staging = $"{Path.TrimEndingDirectorySeparator(output)}.partial-{Environment.ProcessId}";
         if (Directory.Exists(staging))
@@ -63,7 +69,7 @@ public static class BundleQuantizer
             foreach (var model in models)
             {
                 log.WriteLine($"{model.Id}: quantizing on {calibration.Items[model.Id].Count} inputs ({request.Quantization.Method})");
-                var outcome = QuantizeOne(model, source, staging, calibration, holdout, labels, dataset, request);
+                var outcome = QuantizeOne(model, source, staging, calibration, holdouts, request);
                 entries[entries.FindIndex(e => e.Id == model.Id)] = outcome.Quantized;
                 outcomes.Add(outcome);
             }
@@ -75,7 +81,7 @@ public static class BundleQuantizer
             if (refused)
             {
                 Directory.Delete(staging, recursive: true);
-                return new BundleQuantizeResult(outcomes, calibration, holdout, Written: false);
+                return new BundleQuantizeResult(outcomes, calibration, holdouts, Written: false);
             }
 
             if (Directory.Exists(output) || File.Exists(output))
@@ -84,7 +90,7 @@ public static class BundleQuantizer
             }
 
             Directory.Move(staging, output);
-            return new BundleQuantizeResult(outcomes, calibration, holdout, Written: true);
+            return new BundleQuantizeResult(outcomes, calibration, holdouts, Written: true);
         }
         catch
         {
@@ -98,7 +104,7 @@ public static class BundleQuantizer
     }
 
     private static ModelQuantizeOutcome QuantizeOne(ModelEntry entry, string source, string staging, CalibrationSet calibration,
-        CalibrationSet holdout, Dictionary<string, LabeledFace>? labels, string dataset, BundleQuantizeRequest request)
+        IReadOnlyList<HoldoutSet> holdouts, BundleQuantizeRequest request)
     {
         var floatPath = Path.Combine(source, entry.File);
         var model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(floatPath));
@@ -118,17 +124,24 @@ public static class BundleQuantizer
         {
         }
 
-        IReadOnlyList<HeadFigure> figures;
+        var figures = new List<HeadFigure>();
         if (entry.Role == ModelRole.Detector)
         {
-            var images = holdout.Items[entry.Id].Select(i => i.ImagePath).Distinct(StringComparer.Ordinal).ToList();
-            figures = [DetectorComparison.Compare(source, entry, staging, quantized, images)];
+            foreach (var holdout in holdouts)
+            {
+                var images = holdout.Inputs.Items[entry.Id].Select(i => i.ImagePath).Distinct(StringComparer.Ordinal).ToList();
+                figures.Add(DetectorComparison.Compare(source, entry, staging, quantized, images) with { Dataset = holdout.Dataset });
+            }
         }
         else
         {
             using var fp32 = new TensorModelRunner(floatPath, entry);
             using var int8 = new TensorModelRunner(int8Path, quantized);
-            figures = HeadComparison.Compare(entry, fp32, int8, holdout.Items[entry.Id], labels is null ? null : p => labels.GetValueOrDefault(p));
+            foreach (var holdout in holdouts)
+            {
+                figures.AddRange(HeadComparison.Compare(entry, fp32, int8, holdout.Inputs.Items[entry.Id], holdout.LabelOf)
+                    .Select(f => f with { Dataset = holdout.Dataset }));
+            }
         }
 
         var metrics = figures.Where(f => f.IsTaxonomyHead).Select(f => new ModelMetric
@@ -138,11 +151,11 @@ public static class BundleQuantizer
             Value = Math.Round(f.Value, 4),
             Reference = f.Reference is { } r ? Math.Round(r, 4) : null,
             Count = f.Count,
-            Dataset = dataset,
+            Dataset = f.Dataset,
         }).ToList();
         quantized = quantized with { Metrics = metrics };
 
-        var probe = holdout.Items[entry.Id].Count > 0 ? holdout.Items[entry.Id][0].Tensor : items[0];
+        var probe = holdouts.SelectMany(h => h.Inputs.Items[entry.Id]).FirstOrDefault()?.Tensor ?? items[0];
         var latency = ModelLatencyMeter.Measure([(floatPath, entry), (int8Path, quantized)], probe, request.LatencyRuns);
         return new ModelQuantizeOutcome
         {
@@ -159,8 +172,25 @@ public static class BundleQuantizer
         };
     }
 
+    private static HoldoutSet Holdout(CalibrationSetBuilder builder, IReadOnlyList<ModelEntry> models, string dataset,
+        IReadOnlyList<LabeledFace> faces, bool labelled, string folder) =>
+        new(dataset, builder.Build(models, [.. faces.Select(f => f.ImagePath)], folder),
+            labelled ? faces.ToDictionary(f => f.ImagePath, StringComparer.Ordinal) : null);
+
+    /// <summary>
+    /// The calibration holdout's name: its label set, else its folder's name; an unlabelled folder named like a checked set
+    /// (a <c>celeba</c> folder given without <c>--labels</c> beside <c>--check celeba=…</c>) is told apart so the model card
+    /// does not show two different <c>celeba holdout</c> figures.
+    /// </summary>
+    private static string CalibrationDataset(BundleQuantizeRequest request)
+    {
+        var name = request.Labels ?? Path.GetFileName(Path.TrimEndingDirectorySeparator(request.CalibrationFolder));
+        return request.Labels is null && request.Checks.Any(c => c.Labels == name) ? $"{name} unlabelled holdout" : $"{name} holdout";
+    }
+
     private static void Check(BundleQuantizeRequest request)
     {
+        CheckSet.Validate(request.Checks, request.Labels);
         if (Directory.Exists(request.OutputBundle) || File.Exists(request.OutputBundle))
         {
             throw new QuantizeRequestException($"output folder {request.OutputBundle} already exists; give a new folder (nothing was written)");

@@ -20,36 +20,7 @@ public sealed record CalibrationSplit(IReadOnlyList<LabeledFace> Calibration, IR
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(holdout, 1);
         var notes = new List<string>();
-        IReadOnlyList<LabeledFace> all;
-        if (labels is null)
-        {
-            all = [.. CalibrationSetBuilder.ImageFiles(folder, out var other).Select(p => new LabeledFace(p))];
-            if (other > 0)
-            {
-                notes.Add($"{folder}: {other} files without an image extension ignored");
-            }
-        }
-        else
-        {
-            ILabeledSetReader reader = labels switch
-            {
-                "celeba" => new CelebAReader(),
-                "utkface" => new UtkFaceReader(),
-                "expressions" => new ExpressionsReader(),
-                _ => throw new CalibrationSetException($"unknown label set '{labels}' (use {string.Join(", ", LabelSets)})"),
-            };
-            try
-            {
-                var set = reader.Read(folder, limit: null);
-                all = set.Faces;
-                notes.AddRange(set.Skipped.Concat(set.Excluded).Select(i => $"{reader.Name}: {i.File}: {i.Reason}"));
-            }
-            catch (DatasetException ex)
-            {
-                throw new CalibrationSetException($"{folder} cannot be read as {labels}: {ex.Message}", ex);
-            }
-        }
-
+        var all = Read(folder, labels, notes);
         if (all.Count < 2)
         {
             var where = labels is null ? " (image files directly in it are read, not subfolders)" : string.Empty;
@@ -62,5 +33,58 @@ public sealed record CalibrationSplit(IReadOnlyList<LabeledFace> Calibration, IR
         var calibration = LabeledSubset.EvenlySpaced(selected, calibrationCount);
         var chosen = calibration.Select(f => f.ImagePath).ToHashSet(StringComparer.Ordinal);
         return new CalibrationSplit(calibration, [.. selected.Where(f => !chosen.Contains(f.ImagePath))], notes);
+    }
+
+    /// <summary>
+    /// A holdout only, for a <c>--check</c> set: <paramref name="holdout"/> faces of <paramref name="folder"/> evenly spaced
+    /// over it, leaving out every image in <paramref name="calibration"/> so a check on the calibration folder stays disjoint
+    /// from the faces int8 was calibrated on.
+    /// </summary>
+    /// <exception cref="CalibrationSetException">The folder is missing, unreadable as the labelled set, or has no image outside the calibration.</exception>
+    public static CalibrationSplit HoldoutOnly(string folder, string labels, int holdout, IEnumerable<LabeledFace> calibration)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(holdout, 1);
+        ArgumentNullException.ThrowIfNull(calibration);
+        var notes = new List<string>();
+        var used = calibration.Select(f => Path.GetFullPath(f.ImagePath)).ToHashSet(StringComparer.Ordinal);
+        var left = Read(folder, labels, notes).Where(f => !used.Contains(Path.GetFullPath(f.ImagePath))).ToList();
+        if (left.Count == 0)
+        {
+            throw new CalibrationSetException($"{folder} holds no {labels} image outside the calibration images to check on");
+        }
+
+        return new CalibrationSplit([], LabeledSubset.EvenlySpaced(left, Math.Min(left.Count, holdout)), notes);
+    }
+
+    private static IReadOnlyList<LabeledFace> Read(string folder, string? labels, List<string> notes)
+    {
+        if (labels is null)
+        {
+            var images = CalibrationSetBuilder.ImageFiles(folder, out var other);
+            if (other > 0)
+            {
+                notes.Add($"{folder}: {other} files without an image extension ignored");
+            }
+
+            return [.. images.Select(p => new LabeledFace(p))];
+        }
+
+        ILabeledSetReader reader = labels switch
+        {
+            "celeba" => new CelebAReader(),
+            "utkface" => new UtkFaceReader(),
+            "expressions" => new ExpressionsReader(),
+            _ => throw new CalibrationSetException($"unknown label set '{labels}' (use {string.Join(", ", LabelSets)})"),
+        };
+        try
+        {
+            var set = reader.Read(folder, limit: null);
+            notes.AddRange(set.Skipped.Concat(set.Excluded).Select(i => $"{reader.Name}: {i.File}: {i.Reason}"));
+            return set.Faces;
+        }
+        catch (DatasetException ex)
+        {
+            throw new CalibrationSetException($"{folder} cannot be read as {labels}: {ex.Message}", ex);
+        }
     }
 }

@@ -19,10 +19,12 @@ public static class QuantizeTable
         var graph = outcome.OptimizedGraph;
         text.AppendLine(c, $"  ORT runs in int8: {Ops(graph.Int8Nodes)}");
         text.AppendLine(c, $"  ORT runs in float: {Ops(graph.FloatNodes)}; Q {graph.OpTypes.GetValueOrDefault("QuantizeLinear")}, DQ {graph.OpTypes.GetValueOrDefault("DequantizeLinear")}");
-        text.AppendLine(c, $"  {"head",-22} {"metric",-14} {"fp32",9} {"int8",9} {"faces",6}");
-        foreach (var f in outcome.Figures)
+        text.AppendLine(c, $"  {"head",-22} {"metric",-14} {"fp32",9} {"int8",9} {"faces",6}  faces from");
+
+        // A head's figures together, set after set, so its labelled and agreement figures can be read side by side.
+        foreach (var f in outcome.Figures.GroupBy(f => f.Head).SelectMany(head => head))
         {
-            text.AppendLine(c, $"  {f.Head,-22} {f.Metric,-14} {Figure(f.Metric, f.Reference),9} {Figure(f.Metric, f.Value),9} {f.Count,6}");
+            text.AppendLine(c, $"  {f.Head,-22} {f.Metric,-14} {Figure(f.Metric, f.Reference),9} {Figure(f.Metric, f.Value),9} {f.Count,6}  {f.Dataset}");
         }
 
         foreach (var failure in outcome.GateFailures)
