@@ -22,6 +22,7 @@ public sealed class TrainCommandTests(ITestOutputHelper output) : IDisposable
     [InlineData("--input-size", "40", "InputSize")]
     [InlineData("--weight-average", "1.5", "WeightAverageDecay")]
     [InlineData("--weight-decay", "-0.1", "WeightDecay")]
+    [InlineData("--age-l1-weight", "-1", "AgeL1Weight")]
     public async Task AMalformedShapeFramingOrOptimizerValueIsAClearErrorBeforeAnyWork(string option, string value, string expected)
     {
         var (exit, _, stderr) = await ToolProcess.Run("train", "--celeba", _temp.Folder("none"), option, value, "--out", _temp.Folder("out"));

@@ -34,6 +34,7 @@ public static class TrainCommand
         var optimizer = new Option<string>("--optimizer") { Description = "adam, adamw (decoupled weight decay) or sgd (momentum)", DefaultValueFactory = _ => "adam" };
         optimizer.AcceptOnlyFromAmong("sgd", "adam", "adamw");
         var weightDecay = new Option<double?>("--weight-decay") { Description = "Weight decay (SGD and Adam: L2 5e-4; AdamW: decoupled 0.05)" };
+        var ageL1 = new Option<double?>("--age-l1-weight") { Description = "Weight of the L1 loss on decoded age (decades) added to the age stage classification (full: 0.5)" };
         var weightAverage = new Option<double?>("--weight-average") { Description = "Decay of the moving average of the weights that is validated and saved, e.g. 0.999 (0 = off, the live weights)" };
         var widths = new Option<string?>("--widths") { Description = "Channel widths, stem then one per stage, comma-separated (full: 32,48,96,192)" };
         var featureSize = new Option<int?>("--feature-size") { Description = "Width of the shared layer the heads read (full: 192)" };
@@ -53,7 +54,7 @@ public static class TrainCommand
         var bundle = AnalyzeCommand.BundleOption();
         var command = new Command("train", "Train the multi-task face-attribute network (TorchSharp) on labeled faces")
         {
-            celeba, utkface, expressions, rafdb, manifests, teacherLabels, teacherHeads, teacherMin, output, config, epochs, batch, lr, optimizer, weightDecay, weightAverage, widths, featureSize, inputSize, cropScale, activation, balance,
+            celeba, utkface, expressions, rafdb, manifests, teacherLabels, teacherHeads, teacherMin, output, config, epochs, batch, lr, optimizer, weightDecay, weightAverage, ageL1, widths, featureSize, inputSize, cropScale, activation, balance,
             classWeights, bnL1, seed, threads, limit, resume, cache, bundle,
         };
         command.SetAction(parse =>
@@ -83,6 +84,7 @@ public static class TrainCommand
                 LearningRate = parse.GetValue(lr) ?? (opt == options.Optimizer ? options.LearningRate : TrainOptions.DefaultLearningRate(opt)),
                 WeightDecay = parse.GetValue(weightDecay) ?? (opt == options.Optimizer ? options.WeightDecay : TrainOptions.DefaultWeightDecay(opt)),
                 WeightAverageDecay = parse.GetValue(weightAverage) ?? options.WeightAverageDecay,
+                AgeL1Weight = parse.GetValue(ageL1) ?? options.AgeL1Weight,
                 Balance = parse.GetValue(balance) switch { "dwa" => BalanceKind.Dwa, "fixed" => BalanceKind.Fixed, _ => BalanceKind.Uncertainty },
                 ClassWeights = parse.GetValue(classWeights),
                 BatchNormL1 = parse.GetValue(bnL1),

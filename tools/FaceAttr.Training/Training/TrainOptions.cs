@@ -140,6 +140,7 @@ public sealed record TrainOptions
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Threads);
         ArgumentOutOfRangeException.ThrowIfNegative(ExpressionCoarseEpochs);
         ArgumentOutOfRangeException.ThrowIfNegative(WeightDecay);
+        ArgumentOutOfRangeException.ThrowIfNegative(AgeL1Weight);
         ArgumentOutOfRangeException.ThrowIfNegative(WeightAverageDecay);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(WeightAverageDecay, 0.9999);
         ArgumentOutOfRangeException.ThrowIfNegative(BatchNormL1);
