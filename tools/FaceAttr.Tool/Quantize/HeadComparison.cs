@@ -149,6 +149,8 @@ public static class HeadComparison
     {
         "gender" when face.Male is { } male => (decided == "male") == male,
         "expression" when face.Expression is { } expression => Taxonomy.ExpressionIndex(decided) == expression,
+        // CelebA labels eyeglasses of any kind; the eyewear head is right when it says "some eyewear" exactly then.
+        "eyewear" when face.Attributes.TryGetValue("eyeglasses", out var glasses) => (decided != "none") == glasses,
         not null when face.Attributes.TryGetValue(head, out var present) => (decided == "present") == present,
         _ => null,
     };
