@@ -54,4 +54,14 @@ public sealed class SamplingTests
         Assert.Equal(-1, sample.Expression);
         Assert.Equal(0f, sample.ExpressionWeight);
     }
+
+    [Fact]
+    public void AnyEyewearComesFromTheEyewearLabelFirstThenCelebAsEyeglasses()
+    {
+        var glasses = new Dictionary<string, bool> { ["eyeglasses"] = true };
+        Assert.True(new FaceAttr.Datasets.LabeledFace("/x/1.jpg") { Eyewear = 2 }.WearsEyewear);
+        Assert.False(new FaceAttr.Datasets.LabeledFace("/x/2.jpg") { Eyewear = 0, Attributes = glasses }.WearsEyewear);
+        Assert.True(new FaceAttr.Datasets.LabeledFace("/x/3.jpg") { Attributes = glasses }.WearsEyewear);
+        Assert.Null(new FaceAttr.Datasets.LabeledFace("/x/4.jpg") { Attributes = new Dictionary<string, bool> { ["smile"] = true } }.WearsEyewear);
+    }
 }

@@ -26,6 +26,12 @@ public sealed record LabeledFace(string ImagePath)
     public int? Eyewear { get; init; }
 
     /// <summary>
+    /// Whether the face wears eyewear of any kind: from <see cref="Eyewear"/> when the set labels it, else from CelebA's
+    /// <c>eyeglasses</c> attribute (which marks any glasses, sunglasses included); null when neither says.
+    /// </summary>
+    public bool? WearsEyewear => Eyewear is { } eyewear ? eyewear != 0 : Attributes.TryGetValue("eyeglasses", out var glasses) ? glasses : null;
+
+    /// <summary>
     /// Confidence (0–1) of pseudo-labels, keyed by head name (<c>gender</c>, <c>age</c>, <c>expression</c>, …). A head
     /// absent here is ground truth (confidence 1). Written by <c>faceattr label</c>, read from manifests.
     /// </summary>

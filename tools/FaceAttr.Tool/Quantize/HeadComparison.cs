@@ -149,8 +149,8 @@ public static class HeadComparison
     {
         "gender" when face.Male is { } male => (decided == "male") == male,
         "expression" when face.Expression is { } expression => Taxonomy.ExpressionIndex(decided) == expression,
-        // CelebA labels eyeglasses of any kind; the eyewear head is right when it says "some eyewear" exactly then.
-        "eyewear" when face.Attributes.TryGetValue("eyeglasses", out var glasses) => (decided != "none") == glasses,
+        // Scored as any eyewear or none: that is all CelebA labels (its Eyeglasses includes sunglasses).
+        "eyewear" when face.WearsEyewear is { } wears => (decided != "none") == wears,
         not null when face.Attributes.TryGetValue(head, out var present) => (decided == "present") == present,
         _ => null,
     };

@@ -80,7 +80,7 @@ public sealed class TrainingSample
             }
         }
 
-        var eyewear = face.Eyewear ?? (face.Attributes.TryGetValue("eyeglasses", out var glasses) ? (glasses ? AnyEyewear : 0) : -1);
+        var eyewear = face.Eyewear ?? (face.WearsEyewear is { } wears ? (wears ? AnyEyewear : 0) : -1);
         return new TrainingSample
         {
             ImagePath = face.ImagePath,
