@@ -1,4 +1,5 @@
 using FaceAttr.Datasets;
+using FaceAttr.Tool.Training;
 
 namespace FaceAttr.Tool.Quantize;
 
@@ -69,13 +70,12 @@ public sealed record CalibrationSplit(IReadOnlyList<LabeledFace> Calibration, IR
             return [.. images.Select(p => new LabeledFace(p))];
         }
 
-        ILabeledSetReader reader = labels switch
+        var reader = LabelSets.Contains(labels) ? LabeledSetFolders.ReaderFor(labels) : null;
+        if (reader is null)
         {
-            "celeba" => new CelebAReader(),
-            "utkface" => new UtkFaceReader(),
-            "expressions" => new ExpressionsReader(),
-            _ => throw new CalibrationSetException($"unknown label set '{labels}' (use {string.Join(", ", LabelSets)})"),
-        };
+            throw new CalibrationSetException($"unknown label set '{labels}' (use {string.Join(", ", LabelSets)})");
+        }
+
         try
         {
             var set = reader.Read(folder, limit: null);

@@ -18,6 +18,9 @@ internal static class LabeledSetFolders
         ("rafdb", () => new RafDbReader()),
     ];
 
+    /// <summary>A new reader for the set called <paramref name="name"/> (<c>celeba</c>, <c>utkface</c>, …), or null for an unknown name.</summary>
+    public static ILabeledSetReader? ReaderFor(string name) => Known.FirstOrDefault(k => k.Name == name).Reader?.Invoke();
+
     /// <summary>The known sets present under <paramref name="dataFolder"/>, in training order.</summary>
     public static IReadOnlyList<(ILabeledSetReader Reader, string Name, string Path)> Find(string dataFolder) =>
         [.. Known.Where(k => Directory.Exists(Path.Combine(dataFolder, k.Name)))
