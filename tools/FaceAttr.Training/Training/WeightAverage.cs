@@ -36,14 +36,13 @@ public sealed class WeightAverage : IDisposable
             p.requires_grad = false;
         }
 
-        Network.eval();
         // state_dict hands out the module's own tensors, so these pairs stay bound to both networks' storage.
         var average = Network.state_dict();
         var current = live.state_dict();
         pairs = [.. average.Keys.Select(k => (average[k], current[k]))];
     }
 
-    /// <summary>The averaged network (in eval mode; never trained directly).</summary>
+    /// <summary>The averaged network: never trained directly, only validated and saved.</summary>
     public FaceAttrNet Network { get; }
 
     /// <summary>Updates made so far (restored on resume).</summary>
@@ -62,7 +61,7 @@ public sealed class WeightAverage : IDisposable
         {
             if (average.is_floating_point())
             {
-                average.mul_(d).add_(live, alpha: 1 - d);
+                average.lerp_(live, 1 - d);
             }
             else
             {
