@@ -6,12 +6,24 @@ namespace FaceAttr.Daemon.Tests;
 
 /// <summary>
 /// Short MJPEG clips made with ffmpeg from real faces, for the daemon's pipe source. Each is built once per test run in
-/// a temp folder (a few hundred KB).
+/// a temp folder (a few MB) that is removed when the test process exits.
 /// </summary>
 public static class TestClips
 {
     private static readonly string Folder = Path.Combine(Path.GetTempPath(), "faceattr-daemon-clips-" + Environment.ProcessId);
     private static readonly SemaphoreSlim Gate = new(1);
+
+    // The clips are shared by every test in the run, so no single test can delete them; without this each run left its
+    // folder behind in /tmp.
+    static TestClips() => AppDomain.CurrentDomain.ProcessExit += (_, _) => DeleteFolder();
+
+    private static void DeleteFolder()
+    {
+        if (Directory.Exists(Folder))
+        {
+            Directory.Delete(Folder, recursive: true);
+        }
+    }
 
     /// <summary>Frame size of every clip.</summary>
     public const int Width = 640;
