@@ -194,6 +194,68 @@ public sealed class ExportTests(ITestOutputHelper output) : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void AnAveragedExportAnswersTheMeanOfItsNetworksInEveryHead(bool flipAverage)
+    {
+        var crops = RealCrops(64);
+        if (crops is null)
+        {
+            output.WriteLine($"real face data absent at {TestPaths.Data}: averaged export not checked (CI fails here instead)");
+            return;
+        }
+
+        TorchFixture.Ensure();
+        using var first = TrainedLookingNetwork(crops, seed: 11);
+        using var second = TrainedLookingNetwork(crops, seed: 12);
+        var options = new ExportOptions { FlipAverage = flipAverage };
+        var averaged = FaceAttrNetExporter.Export([first, second], options);
+        Assert.StartsWith("2: ", averaged.Model.MetadataProps.Single(p => p.Key == "faceattr.members").Value, StringComparison.Ordinal);
+        Assert.Equal(
+            FaceAttrNetExporter.Export(first, options).Entry.Outputs.Select(o => (o.Name, o.Kind, o.Size)),
+            averaged.Entry.Outputs.Select(o => (o.Name, o.Kind, o.Size)));
+
+        var alone1 = RunOnnx(FaceAttrNetExporter.Export(first, options), crops, "alone1");
+        var alone2 = RunOnnx(FaceAttrNetExporter.Export(second, options), crops, "alone2");
+        var both = RunOnnx(averaged, crops, "both");
+        Assert.Equal(alone1.Keys.Order(), both.Keys.Order());
+        foreach (var (head, answers) in both)
+        {
+            var budget = 1e-5 * (head == "age" ? 90 : 1);
+            var mean = alone1[head].Zip(alone2[head], (a, b) => (a + b) / 2).ToArray();
+            var worst = mean.Zip(answers, (e, a) => Math.Abs(e - a)).Max();
+            var apart = alone1[head].Zip(alone2[head], (a, b) => Math.Abs(a - b)).Max();
+            output.WriteLine($"{head}: max |averaged - mean of the two| = {worst:E2}; the two differ by up to {apart:E2}");
+            Assert.True(worst <= budget, $"{head}: the averaged export is {worst} away from the mean of its networks");
+
+            // The two networks disagree by far more than the budget, so a graph that answered with one of them would fail.
+            Assert.True(apart > budget * 10, $"{head}: the two networks should answer differently");
+        }
+    }
+
+    [Fact]
+    public void NetworksThatSeeDifferentCropsCannotBeAveraged()
+    {
+        TorchFixture.Ensure();
+        using var at64 = new FaceAttrNet(new NetworkOptions());
+        using var at80 = new FaceAttrNet(new NetworkOptions { InputSize = 80 });
+        using var framedWider = new FaceAttrNet(new NetworkOptions { CropScale = 1.5f });
+        var error = Assert.Throws<ArgumentException>(() => FaceAttrNetExporter.Export([at64, at80], new ExportOptions()));
+        Assert.Contains("input size 80 against 64", error.Message, StringComparison.Ordinal);
+        error = Assert.Throws<ArgumentException>(() => FaceAttrNetExporter.Export([at64, framedWider], new ExportOptions()));
+        Assert.Contains("crop scale 1.5 against 1.25", error.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => FaceAttrNetExporter.Export(Array.Empty<FaceAttrNet>(), new ExportOptions()));
+    }
+
+    private Dictionary<string, float[]> RunOnnx(ExportedNetwork exported, float[] crops, string folder)
+    {
+        var entry = ExportWriter.Write(exported, Path.Combine(_dir.FullName, folder));
+        using var session = new InferenceSession(Path.Combine(_dir.FullName, folder, entry.File));
+        using var results = session.Run([NamedOnnxValue.CreateFromTensor(entry.Input.Name, new DenseTensor(crops, [Faces, 3, 64, 64]))]);
+        return results.ToDictionary(r => r.Name, r => r.AsEnumerable<float>().ToArray());
+    }
+
     [Fact]
     public void TheManifestCarriesTheFramingTheNetworkWasTrainedOnUnlessOverridden()
     {
@@ -228,9 +290,9 @@ public sealed class ExportTests(ITestOutputHelper output) : IDisposable
     }
 
     /// <summary>A random network made to look trained: BN running statistics from real faces, non-trivial γ, β and PReLU slopes.</summary>
-    private static FaceAttrNet TrainedLookingNetwork(float[] crops)
+    private static FaceAttrNet TrainedLookingNetwork(float[] crops, int seed = 11)
     {
-        torch.manual_seed(11);
+        torch.manual_seed(seed);
         var net = new FaceAttrNet(new NetworkOptions());
         using (no_grad())
         {

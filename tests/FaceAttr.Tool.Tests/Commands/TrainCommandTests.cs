@@ -68,7 +68,33 @@ public sealed class TrainCommandTests(ITestOutputHelper output) : IDisposable
         output.WriteLine(stdout + stderr);
         Assert.Equal(0, exit);
         Assert.Contains("flip-averaged", stdout, StringComparison.Ordinal);
-        using var entry = JsonDocument.Parse(File.ReadAllText(Path.Combine(export, "faceattr-net.model.json")));
-        Assert.Equal(1.3f, entry.RootElement.GetProperty("input").GetProperty("crop_scale").GetSingle());
+        using (var entry = JsonDocument.Parse(File.ReadAllText(Path.Combine(export, "faceattr-net.model.json"))))
+        {
+            Assert.Equal(1.3f, entry.RootElement.GetProperty("input").GetProperty("crop_scale").GetSingle());
+            Assert.True(entry.RootElement.TryGetProperty("metrics", out _), "a single run's export carries its validation figures");
+        }
+
+        // Two networks averaged into one model: the run's own figures no longer describe it, so the entry carries none.
+        var averaged = _temp.Folder("averaged");
+        (exit, stdout, stderr) = await ToolProcess.Run("export", "--model", run, "--model", run, "--out", averaged);
+        output.WriteLine(stdout + stderr);
+        Assert.Equal(0, exit);
+        Assert.Contains("in 2 networks, outputs averaged", stdout, StringComparison.Ordinal);
+        using (var entry = JsonDocument.Parse(File.ReadAllText(Path.Combine(averaged, "faceattr-net.model.json"))))
+        {
+            Assert.StartsWith("FaceAttr: the mean of 2 networks", entry.RootElement.GetProperty("upstream").GetString(), StringComparison.Ordinal);
+            Assert.False(entry.RootElement.TryGetProperty("metrics", out _));
+        }
+
+        // A second network framed differently would be fed the first one's crops: refused, nothing written.
+        var reframed = _temp.Folder("reframed");
+        File.Copy(Path.Combine(run, "model.bin"), Path.Combine(reframed, "model.bin"));
+        File.WriteAllText(Path.Combine(reframed, "network.json"), File.ReadAllText(Path.Combine(run, "network.json")).Replace("1.3", "1.4", StringComparison.Ordinal));
+        var refused = _temp.Folder("refused");
+        (exit, _, stderr) = await ToolProcess.Run("export", "--model", run, "--model", reframed, "--out", refused);
+        output.WriteLine(stderr);
+        Assert.Equal(1, exit);
+        Assert.Contains("crop scale 1.4 against 1.3", stderr, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(refused));
     }
 }

@@ -85,7 +85,8 @@ public static class OnnxLayers
     /// <summary>
     /// Stagewise age decode (SSR-Net style) from the stage logits: softmax each stage, then
     /// <c>Σₖ Σᵢ pₖ(i)·i·binYears[k] + offset</c>, written as one MatMul of the concatenated probabilities with a
-    /// constant column. Output [N, 1] years.
+    /// constant column. Output [N, 1] years into <paramref name="outputName"/>, a name the caller reserved with
+    /// <see cref="OnnxGraphBuilder.UniqueName"/> (a graph output, or one network's age in an averaged export).
     /// </summary>
     public static string StagewiseAge(this OnnxGraphBuilder g, IReadOnlyList<string> stageLogits, IReadOnlyList<float> binYears, int binsPerStage, float offsetYears, string outputName)
     {
@@ -109,13 +110,7 @@ public static class OnnxLayers
         var values = g.Initializer("age.bin_years", column, column.Length, 1);
         var years = g.Node("MatMul", [joined, values], "age.expected");
         var offset = g.Initializer("age.offset", [offsetYears], 1);
-        var name = g.UniqueName(outputName);
-        if (name != outputName)
-        {
-            throw new ArgumentException($"output name '{outputName}' is already taken in the graph");
-        }
-
-        g.NodeTo("Add", [years, offset], name);
-        return name;
+        g.NodeTo("Add", [years, offset], outputName);
+        return outputName;
     }
 }

@@ -33,13 +33,24 @@ public static class FaceAttrNetExporter
     public static ExportedNetwork Export(FaceAttrNet net, ExportOptions options)
     {
         ArgumentNullException.ThrowIfNull(net);
-        ArgumentNullException.ThrowIfNull(options);
-        var children = net.named_children().ToDictionary(c => c.name, c => c.module, StringComparer.Ordinal);
-        nn.Module Child(string name) => children.TryGetValue(name, out var m)
-            ? m
-            : throw new UnsupportedModuleException(name, "missing", $"FaceAttrNet has no child '{name}' (children: {string.Join(", ", children.Keys)})");
+        return Export([net], options);
+    }
 
-        var size = net.Options.InputSize;
+    /// <summary>
+    /// Builds one ONNX graph that runs every network of <paramref name="members"/> on the same input and answers with the
+    /// mean of their outputs, head by head: probabilities for the softmax and sigmoid heads, years for age. One member is
+    /// exactly <see cref="Export(FaceAttrNet, ExportOptions)"/>. Members must agree on everything the device sees: input
+    /// size, framing and the list of binary attributes.
+    /// </summary>
+    /// <exception cref="UnsupportedModuleException">A module of a network has no translation.</exception>
+    /// <exception cref="ArgumentException">No members, or members that disagree on the input contract or the heads.</exception>
+    public static ExportedNetwork Export(IReadOnlyList<FaceAttrNet> members, ExportOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(members);
+        ArgumentNullException.ThrowIfNull(options);
+        RequireCompatible(members);
+        var first = members[0].Options;
+        var size = first.InputSize;
         var g = new OnnxGraphBuilder("faceattr_net");
         g.Input(InputName, [-1, 3, size, size]);
         var x = options.BakeNormalisation
@@ -50,7 +61,88 @@ public static class FaceAttrNetExporter
             x = FlipAverage.StackWithMirror(g, x);
         }
 
-        x = ModuleEmitter.Emit(g, "stem", Child("stem"), x, rank: 4);
+        // One member writes its heads straight into the outputs; several write their own tensors, averaged below.
+        var single = members.Count == 1;
+        var heads = members
+            .Select((net, k) => EmitMember(g, net, options, x, head => single ? Reserve(g, head) : g.UniqueName($"member{k + 1}.{head}")))
+            .ToList();
+        var outputs = new List<ModelOutput>();
+        void Softmax(string head, Func<MemberHeads, string> tensor, IReadOnlyList<string> labels)
+        {
+            MeanInto(g, head, heads.Select(tensor), single);
+            g.Output(head, [-1, labels.Count]);
+            outputs.Add(new ModelOutput { Name = head, Kind = OutputKind.Softmax, Head = head, Labels = [.. labels], Size = labels.Count });
+        }
+
+        Softmax("gender", h => h.Gender, Taxonomy.Genders);
+        MeanInto(g, "age", heads.Select(h => h.Age), single);
+        g.Output("age", [-1, 1]);
+        outputs.Add(new ModelOutput { Name = "age", Kind = OutputKind.StagewiseAge, Head = "age", Size = 1 });
+        Softmax("expression", h => h.Expression, Taxonomy.Expressions);
+        Softmax("eyewear", h => h.Eyewear, Taxonomy.Eyewear);
+
+        var attributes = first.BinaryAttributes;
+        var probabilities = single ? heads[0].Attributes : g.Node("Mean", heads.Select(h => h.Attributes), "attributes.p.mean");
+        var split = g.Int64s("attributes.split", [.. Enumerable.Repeat(1L, attributes.Count)]);
+        var splitNode = new NodeProto { OpType = "Split", Name = g.UniqueName("attributes/Split") };
+        splitNode.Input.AddRange([probabilities, split]);
+        splitNode.Attribute.Add(Int("axis", 1));
+        foreach (var attribute in attributes)
+        {
+            splitNode.Output.Add(Reserve(g, attribute));
+            g.Output(attribute, [-1, 1]);
+            outputs.Add(new ModelOutput { Name = attribute, Kind = OutputKind.Sigmoid, Head = attribute, Labels = [attribute], Size = 1 });
+        }
+
+        g.AddNode(splitNode);
+
+        var model = g.Build(typeof(FaceAttrNetExporter).Assembly.GetName().Version?.ToString() ?? "0", []);
+        model.MetadataProps.AddRange(Metadata(members, options, ConvWidths(model)).Select(p => new StringStringEntryProto { Key = p.Key, Value = p.Value }));
+        var entry = new ModelEntry
+        {
+            Id = options.ModelId,
+            Role = ModelRole.Attributes,
+            File = $"{options.ModelId}.onnx",
+            Sha256 = new string('0', 64),
+            Precision = ModelPrecision.Fp32,
+            Upstream = single
+                ? "FaceAttr: trained with 'faceattr train' (tools/FaceAttr.Training)"
+                : $"FaceAttr: the mean of {members.Count} networks trained with 'faceattr train' (tools/FaceAttr.Training)",
+            License = options.License,
+            TrainingData = options.TrainingData,
+            Input = new ModelInput
+            {
+                Name = InputName,
+                Layout = TensorLayout.Nchw,
+                Width = size,
+                Height = size,
+                Color = ColorOrder.Rgb,
+                Scale = options.BakeNormalisation ? 1f : InputNormalisation.Scale,
+                Mean = options.BakeNormalisation ? [0f] : [.. InputNormalisation.Mean],
+                Std = options.BakeNormalisation ? [1f] : [.. InputNormalisation.Std],
+                CropScale = options.CropScale ?? first.CropScale,
+                DynamicBatch = true,
+            },
+            Outputs = outputs,
+        };
+        return new ExportedNetwork(model, entry);
+    }
+
+    /// <summary>The final tensor of every head of one member: probabilities, years, and the [N, A] attribute probabilities.</summary>
+    private sealed record MemberHeads(string Gender, string Age, string Expression, string Eyewear, string Attributes);
+
+    /// <summary>
+    /// Emits one network's backbone and heads on <paramref name="input"/> (normalised, and stacked with its mirror when
+    /// flip averaging); <paramref name="name"/> gives the tensor name of each head's final output.
+    /// </summary>
+    private static MemberHeads EmitMember(OnnxGraphBuilder g, FaceAttrNet net, ExportOptions options, string input, Func<string, string> name)
+    {
+        var children = net.named_children().ToDictionary(c => c.name, c => c.module, StringComparer.Ordinal);
+        nn.Module Child(string child) => children.TryGetValue(child, out var m)
+            ? m
+            : throw new UnsupportedModuleException(child, "missing", $"FaceAttrNet has no child '{child}' (children: {string.Join(", ", children.Keys)})");
+
+        var x = ModuleEmitter.Emit(g, "stem", Child("stem"), input, rank: 4);
         var blocks = Child("blocks").named_children().ToList();
         if (blocks.Count % 2 != 0)
         {
@@ -89,75 +181,55 @@ public static class FaceAttrNetExporter
             features = FlipAverage.MeanOverMirror(g, features, net.Options.FeatureSize);
         }
 
-        var outputs = new List<ModelOutput>();
         string Head(string module) => ModuleEmitter.Emit(g, module, Child(module), features, rank: 2);
-
-        void Softmax(string head, string module, IReadOnlyList<string> labels)
+        string Softmax(string head, string module)
         {
-            Declare(g, "Softmax", [Head(module)], head, labels.Count, Int("axis", 1));
-            outputs.Add(new ModelOutput { Name = head, Kind = OutputKind.Softmax, Head = head, Labels = [.. labels], Size = labels.Count });
+            var output = name(head);
+            g.NodeTo("Softmax", [Head(module)], output, Int("axis", 1));
+            return output;
         }
 
-        Softmax("gender", "head_gender", Taxonomy.Genders);
-
+        var gender = Softmax("gender", "head_gender");
         string[] stages = [Head("head_age1"), Head("head_age2"), Head("head_age3")];
         var binYears = Enumerable.Range(0, AgeStages.Stages).Select(AgeStages.BinYears).ToArray();
-        g.StagewiseAge(stages, binYears, AgeStages.Bins, AgeStages.BinYears(AgeStages.Stages - 1) / 2f, "age");
-        g.Output("age", [-1, 1]);
-        outputs.Add(new ModelOutput { Name = "age", Kind = OutputKind.StagewiseAge, Head = "age", Size = 1 });
-
-        Softmax("expression", "head_expression", Taxonomy.Expressions);
-        Softmax("eyewear", "head_eyewear", Taxonomy.Eyewear);
-
-        var attributes = net.Options.BinaryAttributes;
-        var probabilities = g.Node("Sigmoid", [Head("head_attributes")], "attributes.p");
-        var split = g.Int64s("attributes.split", [.. Enumerable.Repeat(1L, attributes.Count)]);
-        var splitNode = new NodeProto { OpType = "Split", Name = g.UniqueName("attributes/Split") };
-        splitNode.Input.AddRange([probabilities, split]);
-        splitNode.Attribute.Add(Int("axis", 1));
-        foreach (var attribute in attributes)
-        {
-            splitNode.Output.Add(Reserve(g, attribute));
-            g.Output(attribute, [-1, 1]);
-            outputs.Add(new ModelOutput { Name = attribute, Kind = OutputKind.Sigmoid, Head = attribute, Labels = [attribute], Size = 1 });
-        }
-
-        g.AddNode(splitNode);
-
-        var model = g.Build(typeof(FaceAttrNetExporter).Assembly.GetName().Version?.ToString() ?? "0", []);
-        model.MetadataProps.AddRange(Metadata(net, options, ConvWidths(model)).Select(p => new StringStringEntryProto { Key = p.Key, Value = p.Value }));
-        var entry = new ModelEntry
-        {
-            Id = options.ModelId,
-            Role = ModelRole.Attributes,
-            File = $"{options.ModelId}.onnx",
-            Sha256 = new string('0', 64),
-            Precision = ModelPrecision.Fp32,
-            Upstream = "FaceAttr: trained with 'faceattr train' (tools/FaceAttr.Training)",
-            License = options.License,
-            TrainingData = options.TrainingData,
-            Input = new ModelInput
-            {
-                Name = InputName,
-                Layout = TensorLayout.Nchw,
-                Width = size,
-                Height = size,
-                Color = ColorOrder.Rgb,
-                Scale = options.BakeNormalisation ? 1f : InputNormalisation.Scale,
-                Mean = options.BakeNormalisation ? [0f] : [.. InputNormalisation.Mean],
-                Std = options.BakeNormalisation ? [1f] : [.. InputNormalisation.Std],
-                CropScale = options.CropScale ?? net.Options.CropScale,
-                DynamicBatch = true,
-            },
-            Outputs = outputs,
-        };
-        return new ExportedNetwork(model, entry);
+        var age = g.StagewiseAge(stages, binYears, AgeStages.Bins, AgeStages.BinYears(AgeStages.Stages - 1) / 2f, name("age"));
+        var expression = Softmax("expression", "head_expression");
+        var eyewear = Softmax("eyewear", "head_eyewear");
+        var attributes = g.Node("Sigmoid", [Head("head_attributes")], "attributes.p");
+        return new MemberHeads(gender, age, expression, eyewear, attributes);
     }
 
-    private static void Declare(OnnxGraphBuilder g, string op, string[] inputs, string name, int size, params AttributeProto[] attributes)
+    /// <summary>Writes the mean of <paramref name="tensors"/> into the output <paramref name="head"/>; one member already wrote it.</summary>
+    private static void MeanInto(OnnxGraphBuilder g, string head, IEnumerable<string> tensors, bool single)
     {
-        g.NodeTo(op, inputs, Reserve(g, name), attributes);
-        g.Output(name, [-1, size]);
+        if (!single)
+        {
+            g.NodeTo("Mean", tensors, Reserve(g, head));
+        }
+    }
+
+    private static void RequireCompatible(IReadOnlyList<FaceAttrNet> members)
+    {
+        if (members.Count == 0)
+        {
+            throw new ArgumentException("no network to export", nameof(members));
+        }
+
+        var first = members[0].Options;
+        for (var k = 1; k < members.Count; k++)
+        {
+            var o = members[k].Options;
+            string? difference = o.InputSize != first.InputSize ? $"input size {o.InputSize} against {first.InputSize}"
+                : o.CropScale != first.CropScale
+                    ? string.Create(CultureInfo.InvariantCulture, $"crop scale {o.CropScale} against {first.CropScale}")
+                : !o.BinaryAttributes.SequenceEqual(first.BinaryAttributes, StringComparer.Ordinal)
+                    ? $"attributes [{string.Join(", ", o.BinaryAttributes)}] against [{string.Join(", ", first.BinaryAttributes)}]"
+                : null;
+            if (difference is not null)
+            {
+                throw new ArgumentException($"network {k + 1} cannot be averaged with network 1: {difference} (every network must see the same face crop and answer the same heads)", nameof(members));
+            }
+        }
     }
 
     private static string Reserve(OnnxGraphBuilder g, string name)
@@ -175,15 +247,18 @@ public static class FaceAttrNetExporter
         return model.Graph.Node.Where(n => n.OpType == "Conv").Select(n => initializers[n.Input[1]].Dims[0]);
     }
 
-    private static IEnumerable<KeyValuePair<string, string>> Metadata(FaceAttrNet net, ExportOptions options, IEnumerable<long> convWidths)
+    private static IEnumerable<KeyValuePair<string, string>> Metadata(IReadOnlyList<FaceAttrNet> members, ExportOptions options, IEnumerable<long> convWidths)
     {
-        var o = net.Options;
+        var o = members[0].Options;
         yield return new("faceattr.network", "FaceAttrNet");
         yield return new("faceattr.widths", string.Join(",", convWidths));
         yield return new("faceattr.input_size", o.InputSize.ToString(CultureInfo.InvariantCulture));
-        yield return new("faceattr.activation", o.Activation.ToString());
+        yield return new("faceattr.activation", string.Join(",", members.Select(m => m.Options.Activation).Distinct()));
         yield return new("faceattr.normalisation", options.BakeNormalisation ? "baked: input is raw 0-255 RGB" : "manifest: (x/255 - 0.5)/0.5");
         yield return new("faceattr.flip_average", options.FlipAverage ? "on: each face is averaged with its mirror image" : "off");
+        yield return new("faceattr.members", members.Count == 1
+            ? "1"
+            : $"{members.Count.ToString(CultureInfo.InvariantCulture)}: every output is the mean of the networks' outputs (the widths list all of them)");
         yield return new("faceattr.taxonomy_version", Taxonomy.Version.ToString(CultureInfo.InvariantCulture));
     }
 }
