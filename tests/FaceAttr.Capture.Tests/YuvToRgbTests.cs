@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using FaceAttr.TestSupport;
 using Xunit.Abstractions;
 
 namespace FaceAttr.Capture.Tests;
@@ -90,15 +91,11 @@ public sealed class YuvToRgbTests(ITestOutputHelper output)
             YuvToRgb.ConvertI420(i420, w, h, rgb);
         }
 
-        // Up to three measured passes: the runtime's tier-up can still land on this thread once, in one pass (a clean CI
-        // run saw 8,160 bytes once), while a conversion that allocated per frame would allocate in every pass.
-        var passes = new List<long>();
         double yuyvMs = 0, i420Ms = 0;
-        while (passes.Count < 3 && (passes.Count == 0 || passes[^1] != 0))
+        var watch = new Stopwatch(); // outside the measured pass: a Stopwatch is an allocation
+        var passes = ThreadAllocations.UntilZero(() =>
         {
-            var watch = new Stopwatch();
-            var allocated = GC.GetAllocatedBytesForCurrentThread();
-            watch.Start();
+            watch.Restart();
             for (var i = 0; i < frames; i++)
             {
                 YuvToRgb.ConvertYuyv(yuyv, w * 2, w, h, rgb);
@@ -112,9 +109,7 @@ public sealed class YuvToRgbTests(ITestOutputHelper output)
             }
 
             i420Ms = watch.Elapsed.TotalMilliseconds / frames;
-            passes.Add(GC.GetAllocatedBytesForCurrentThread() - allocated);
-        }
-
+        });
         Assert.True(passes[^1] == 0, $"bytes allocated by {2 * frames} conversions, per pass: {string.Join(", ", passes)}");
         #if DEBUG
         const string build = "Debug";
