@@ -69,13 +69,13 @@ public static class FaceAttrNetExporter
         var outputs = new List<ModelOutput>();
         void Softmax(string head, Func<MemberHeads, string> tensor, IReadOnlyList<string> labels)
         {
-            MeanInto(g, head, heads.Select(tensor), single);
+            MeanInto(g, head, [.. heads.Select(tensor)]);
             g.Output(head, [-1, labels.Count]);
             outputs.Add(new ModelOutput { Name = head, Kind = OutputKind.Softmax, Head = head, Labels = [.. labels], Size = labels.Count });
         }
 
         Softmax("gender", h => h.Gender, Taxonomy.Genders);
-        MeanInto(g, "age", heads.Select(h => h.Age), single);
+        MeanInto(g, "age", [.. heads.Select(h => h.Age)]);
         g.Output("age", [-1, 1]);
         outputs.Add(new ModelOutput { Name = "age", Kind = OutputKind.StagewiseAge, Head = "age", Size = 1 });
         Softmax("expression", h => h.Expression, Taxonomy.Expressions);
@@ -199,10 +199,10 @@ public static class FaceAttrNetExporter
         return new MemberHeads(gender, age, expression, eyewear, attributes);
     }
 
-    /// <summary>Writes the mean of <paramref name="tensors"/> into the output <paramref name="head"/>; one member already wrote it.</summary>
-    private static void MeanInto(OnnxGraphBuilder g, string head, IEnumerable<string> tensors, bool single)
+    /// <summary>Writes the mean of <paramref name="tensors"/> into the output <paramref name="head"/>; a single network already wrote it there.</summary>
+    private static void MeanInto(OnnxGraphBuilder g, string head, IReadOnlyList<string> tensors)
     {
-        if (!single)
+        if (tensors.Count > 1)
         {
             g.NodeTo("Mean", tensors, Reserve(g, head));
         }
