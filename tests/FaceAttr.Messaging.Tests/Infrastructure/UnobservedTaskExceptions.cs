@@ -56,9 +56,7 @@ public static class UnobservedTaskExceptions
     /// origin is excused; anything else fails the test.
     /// </summary>
     private static bool IsKnownUpstreamServerBug(AggregateException exception) =>
-        exception.InnerExceptions.Count == 1
-        && exception.InnerException is MQTTnet.Exceptions.MqttCommunicationException communication
-        && communication.StackTrace?.Contains("MQTTnet.Server.Internal.MqttConnectedClient.SendPacketsLoop", StringComparison.Ordinal) == true;
+        IsCommunicationErrorRaisedIn(exception, "MQTTnet.Server.Internal.MqttConnectedClient.SendPacketsLoop");
 
     /// <summary>
     /// MQTTnet 5.2.0 client: <c>MqttChannelAdapter.ConnectAsync</c> runs the socket connect in a task and races it against
@@ -70,8 +68,11 @@ public static class UnobservedTaskExceptions
     /// exception raised inside that connect task is excused.
     /// </summary>
     private static bool IsKnownUpstreamConnectRace(AggregateException exception) =>
+        IsCommunicationErrorRaisedIn(exception, "MQTTnet.Adapter.MqttChannelAdapter.", "<ConnectAsync>b__");
+
+    /// <summary>One MQTTnet communication error whose stack trace holds every one of <paramref name="frames"/>.</summary>
+    private static bool IsCommunicationErrorRaisedIn(AggregateException exception, params string[] frames) =>
         exception.InnerExceptions.Count == 1
-        && exception.InnerException is MQTTnet.Exceptions.MqttCommunicationException communication
-        && communication.StackTrace?.Contains("MQTTnet.Adapter.MqttChannelAdapter.", StringComparison.Ordinal) == true
-        && communication.StackTrace.Contains("<ConnectAsync>b__", StringComparison.Ordinal);
+        && exception.InnerException is MQTTnet.Exceptions.MqttCommunicationException { StackTrace: { } trace }
+        && frames.All(frame => trace.Contains(frame, StringComparison.Ordinal));
 }
