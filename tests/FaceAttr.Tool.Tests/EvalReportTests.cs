@@ -40,7 +40,7 @@ public sealed class EvalReportTests
         var root = doc.RootElement;
 
         Assert.Equal(
-            ["gender", "age", "expression", "smile", "eyeglasses", "mouth_open",
+            ["gender", "age", "expression", "smile", "eyeglasses", "mouth_open", "by_age",
              "images", "evaluated", "not_found", "failed", "paths", "failures", "skipped", "excluded"],
             root.EnumerateObject().Select(p => p.Name));
 
@@ -85,6 +85,62 @@ public sealed class EvalReportTests
     }
 
     [Fact]
+    public void GenderAndAgeAreSplitByTheTrueAgeOfTheFace()
+    {
+        var report = Sample();
+        report.Add(new LabeledFace("baby.jpg") { AgeYears = 1, Male = false }, new FacePrediction(DetectionPaths.Padded) { AgeYears = 4f, Male = true });
+        report.Add(new LabeledFace("toddler.jpg") { AgeYears = 3, Male = true }, new FacePrediction(DetectionPaths.Padded) { AgeYears = 2f, Male = true });
+        report.Add(new LabeledFace("elder.jpg") { AgeYears = 90, Male = true }, new FacePrediction(DetectionPaths.Padded) { AgeYears = 70f, Male = true });
+
+        using var doc = JsonDocument.Parse(report.ToJson());
+        var byAge = doc.RootElement.GetProperty("by_age");
+
+        Assert.Equal(["0-3", "4-12", "13-19", "20-39", "40-64", "65+"], byAge.EnumerateObject().Select(p => p.Name));
+        (double? Accuracy, int N, double? Mae, int AgeN) Band(string name)
+        {
+            var band = byAge.GetProperty(name);
+            var gender = band.GetProperty("gender");
+            var age = band.GetProperty("age");
+            return (gender.GetProperty("accuracy").ValueKind == JsonValueKind.Null ? null : gender.GetProperty("accuracy").GetDouble(),
+                gender.GetProperty("n").GetInt32(),
+                age.GetProperty("mae").ValueKind == JsonValueKind.Null ? null : age.GetProperty("mae").GetDouble(),
+                age.GetProperty("n").GetInt32());
+        }
+
+        Assert.Equal((0.5, 2, 2.0, 2), Band("0-3"));     // baby wrong and 3 y off, toddler right and 1 y off
+        Assert.Equal((null, 0, null, 0), Band("4-12"));
+        Assert.Equal((1.0, 1, 4.5, 1), Band("20-39"));   // u1
+        Assert.Equal((null, 0, 10.0, 1), Band("40-64")); // u2: gender left unknown
+        Assert.Equal(1, byAge.GetProperty("40-64").GetProperty("gender").GetProperty("unknown").GetInt32());
+        Assert.Equal((1.0, 1, 20.0, 1), Band("65+"));
+        var table = report.ToTable().Split('\n').Select(l => l.TrimEnd()).ToArray();
+        Assert.Contains("by true age", table);
+        Assert.Contains(table, l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries).SequenceEqual(["0-3", "0.5000", "2", "2.00", "2"]));
+    }
+
+    [Fact]
+    public void ASetWithoutAgesHasNoAgeSplit()
+    {
+        var report = new EvalReport();
+        report.Add(new LabeledFace("c.jpg") { Male = true, Attributes = Smiling }, new FacePrediction(DetectionPaths.Padded) { Male = true });
+
+        using var doc = JsonDocument.Parse(report.ToJson());
+        Assert.False(doc.RootElement.TryGetProperty("by_age", out _));
+        Assert.DoesNotContain("by true age", report.ToTable(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(0, 0)]
+    [InlineData(3, 0)]
+    [InlineData(4, 1)]
+    [InlineData(12, 1)]
+    [InlineData(13, 2)]
+    [InlineData(64, 4)]
+    [InlineData(65, 5)]
+    [InlineData(116, 5)]
+    public void EveryAgeFallsInExactlyOneBand(int age, int band) => Assert.Equal(band, AgeBandBreakdown.BandOf(age));
+
+    [Fact]
     public void JsonHasOnlyTheHeadsTheSetLabelsAndNullWhenNothingWasMeasured()
     {
         var report = new EvalReport();
@@ -95,6 +151,7 @@ public sealed class EvalReportTests
 
         Assert.False(root.TryGetProperty("expression", out _));
         Assert.False(root.TryGetProperty("smile", out _));
+        Assert.Equal(0, root.GetProperty("by_age").GetProperty("40-64").GetProperty("age").GetProperty("n").GetInt32());
         Assert.Equal(JsonValueKind.Null, root.GetProperty("age").GetProperty("mae").ValueKind);
         Assert.Equal(0, root.GetProperty("age").GetProperty("n").GetInt32());
         Assert.Equal(JsonValueKind.Null, root.GetProperty("gender").GetProperty("accuracy").ValueKind);

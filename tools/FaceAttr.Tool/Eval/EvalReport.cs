@@ -24,6 +24,9 @@ public sealed class EvalReport
     /// <summary>Age mean absolute error, in years.</summary>
     public MaeMetric Age { get; } = new();
 
+    /// <summary>Gender accuracy and age MAE by the true age of faces labeled with an age (UTKFace).</summary>
+    public AgeBandBreakdown ByAge { get; } = new();
+
     /// <summary>Expression confusion matrix over the seed's 7 classes.</summary>
     public ConfusionMatrix Expression { get; } = new();
 
@@ -90,6 +93,11 @@ public sealed class EvalReport
             {
                 Gender.AddUnknown();
             }
+
+            if (label.AgeYears is { } ageOfFace)
+            {
+                ByAge.AddGender(ageOfFace, prediction.Male is { } p ? p == male : null);
+            }
         }
 
         if (label.AgeYears is { } age)
@@ -102,6 +110,8 @@ public sealed class EvalReport
             {
                 Age.AddUnknown();
             }
+
+            ByAge.AddAge(age, prediction.AgeYears);
         }
 
         if (label.Expression is { } expression)
@@ -144,7 +154,8 @@ public sealed class EvalReport
     /// <summary>
     /// One JSON object keyed by taxonomy head (<c>gender</c>, <c>age</c>, <c>expression</c>, <c>smile</c>, …), each with
     /// <c>accuracy</c> or <c>mae</c> (null when nothing was measured), <c>n</c> and <c>unknown</c>; <c>expression</c> also has
-    /// <c>confusion</c> (<c>labels</c>, <c>matrix</c> with rows = true class) and <c>recall</c> per class. Then the counts:
+    /// <c>confusion</c> (<c>labels</c>, <c>matrix</c> with rows = true class) and <c>recall</c> per class. When faces carry an
+    /// age label, <c>by_age</c> splits gender and age by the true age (<see cref="AgeBandBreakdown"/>). Then the counts:
     /// <c>images</c>, <c>evaluated</c>, <c>not_found</c>, <c>failed</c>, <c>paths</c>, <c>failures</c>, <c>skipped</c>, <c>excluded</c>.
     /// </summary>
     public string ToJson(bool indented = false)
@@ -175,6 +186,11 @@ public sealed class EvalReport
             foreach (var (head, metric) in _binary)
             {
                 WriteAccuracy(w, head, metric);
+            }
+
+            if (_ageLabeled)
+            {
+                WriteByAge(w);
             }
 
             w.WriteNumber("images", Images);
@@ -229,6 +245,11 @@ public sealed class EvalReport
         foreach (var (head, metric) in _binary)
         {
             s.AppendLine(Row(head, "accuracy", Format(metric.Accuracy, 4), metric.N, metric.Unknown));
+        }
+
+        if (_ageLabeled)
+        {
+            AppendByAge(s);
         }
 
         if (_expressionLabeled && Expression.N > 0)
@@ -314,6 +335,40 @@ public sealed class EvalReport
 
         w.WriteEndObject();
         w.WriteEndObject();
+    }
+
+    private void WriteByAge(Utf8JsonWriter w)
+    {
+        w.WriteStartObject("by_age");
+        for (var band = 0; band < AgeBandBreakdown.Bands.Count; band++)
+        {
+            w.WriteStartObject(AgeBandBreakdown.Bands[band].Name);
+            if (_genderLabeled)
+            {
+                WriteAccuracy(w, HeadNames.Gender, ByAge.Gender(band));
+            }
+
+            w.WriteStartObject(HeadNames.Age);
+            WriteNullable(w, "mae", ByAge.Age(band).Mae, 3);
+            w.WriteNumber("n", ByAge.Age(band).N);
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+
+        w.WriteEndObject();
+    }
+
+    private void AppendByAge(StringBuilder s)
+    {
+        s.AppendLine();
+        s.AppendLine("by true age");
+        s.AppendLine($"{"age",-11} {"gender",8} {"n",7} {"age mae",8} {"n",7}");
+        for (var band = 0; band < AgeBandBreakdown.Bands.Count; band++)
+        {
+            var gender = ByAge.Gender(band);
+            var age = ByAge.Age(band);
+            s.AppendLine($"{AgeBandBreakdown.Bands[band].Name,-11} {Format(gender.Accuracy, 4),8} {gender.N,7} {Format(age.Mae, 2),8} {age.N,7}");
+        }
     }
 
     private void AppendConfusion(StringBuilder s)

@@ -1,0 +1,75 @@
+namespace FaceAttr.Tool.Eval;
+
+/// <summary>
+/// Gender accuracy and age MAE split by the face's true age. One overall figure hides where the errors are: on
+/// UTKFace a third of the faces are children, whose gender is far harder to tell than an adult's, so a deployer whose
+/// kiosk sees adults needs the adult rows, not the mean over a set's age mix.
+/// </summary>
+public sealed class AgeBandBreakdown
+{
+    /// <summary>The bands, in order; together they cover every age from 0 up.</summary>
+    public static readonly IReadOnlyList<AgeBand> Bands =
+    [
+        new(0, 3), new(4, 12), new(13, 19), new(20, 39), new(40, 64), new(65, null),
+    ];
+
+    private readonly AccuracyMetric[] _gender = Bands.Select(_ => new AccuracyMetric()).ToArray();
+    private readonly MaeMetric[] _age = Bands.Select(_ => new MaeMetric()).ToArray();
+
+    /// <summary>Gender accuracy of the faces whose true age falls in <c>Bands[band]</c>.</summary>
+    public AccuracyMetric Gender(int band) => _gender[band];
+
+    /// <summary>Age MAE of the faces whose true age falls in <c>Bands[band]</c>.</summary>
+    public MaeMetric Age(int band) => _age[band];
+
+    /// <summary>Counts one gender prediction (null: the head left it unknown) of a face aged <paramref name="trueAge"/>.</summary>
+    public void AddGender(int trueAge, bool? correct)
+    {
+        var metric = _gender[BandOf(trueAge)];
+        if (correct is { } c)
+        {
+            metric.Add(c);
+        }
+        else
+        {
+            metric.AddUnknown();
+        }
+    }
+
+    /// <summary>Counts one age estimate (null: the head left it unknown) of a face aged <paramref name="trueAge"/>.</summary>
+    public void AddAge(int trueAge, double? predicted)
+    {
+        var metric = _age[BandOf(trueAge)];
+        if (predicted is { } p)
+        {
+            metric.Add(p, trueAge);
+        }
+        else
+        {
+            metric.AddUnknown();
+        }
+    }
+
+    /// <summary>The index of the band holding <paramref name="age"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The age is negative.</exception>
+    public static int BandOf(int age)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(age);
+        for (var i = 0; i < Bands.Count - 1; i++)
+        {
+            if (age <= Bands[i].To)
+            {
+                return i;
+            }
+        }
+
+        return Bands.Count - 1;
+    }
+}
+
+/// <summary>Ages <paramref name="From"/> to <paramref name="To"/> in whole years, both included; no upper end when <paramref name="To"/> is null.</summary>
+public sealed record AgeBand(int From, int? To)
+{
+    /// <summary>"0-3", "65+".</summary>
+    public string Name => To is { } to ? $"{From}-{to}" : $"{From}+";
+}
