@@ -238,9 +238,9 @@ public sealed class ExportTests(ITestOutputHelper output) : IDisposable
         using var at64 = new FaceAttrNet(new NetworkOptions());
         using var at80 = new FaceAttrNet(new NetworkOptions { InputSize = 80 });
         using var framedWider = new FaceAttrNet(new NetworkOptions { CropScale = 1.5f });
-        var error = Assert.Throws<ArgumentException>(() => FaceAttrNetExporter.Export([at64, at80], new ExportOptions()));
+        var error = Assert.Throws<IncompatibleNetworksException>(() => FaceAttrNetExporter.Export([at64, at80], new ExportOptions()));
         Assert.Contains("input size 80 against 64", error.Message, StringComparison.Ordinal);
-        error = Assert.Throws<ArgumentException>(() => FaceAttrNetExporter.Export([at64, framedWider], new ExportOptions()));
+        error = Assert.Throws<IncompatibleNetworksException>(() => FaceAttrNetExporter.Export([at64, framedWider], new ExportOptions()));
         Assert.Contains("crop scale 1.5 against 1.25", error.Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentException>(() => FaceAttrNetExporter.Export(Array.Empty<FaceAttrNet>(), new ExportOptions()));
     }

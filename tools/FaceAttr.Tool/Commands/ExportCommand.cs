@@ -80,7 +80,7 @@ public static class ExportCommand
                 $"({(bake ? "raw 0-255 RGB, normalisation in the graph" : "normalised by the device")}){(flipAverage ? ", flip-averaged" : "")}, {entry.Outputs.Count} outputs, sha256 {entry.Sha256}");
             return 0;
         }
-        catch (Exception ex) when (ex is InvalidDataException or IOException or UnsupportedModuleException or BundleFormatException or ArgumentException)
+        catch (Exception ex) when (ex is InvalidDataException or IOException or UnsupportedModuleException or BundleFormatException or IncompatibleNetworksException)
         {
             Console.Error.WriteLine($"faceattr export: error: {ex.Message}");
             return 1;

@@ -43,7 +43,8 @@ public static class FaceAttrNetExporter
     /// size, framing and the list of binary attributes.
     /// </summary>
     /// <exception cref="UnsupportedModuleException">A module of a network has no translation.</exception>
-    /// <exception cref="ArgumentException">No members, or members that disagree on the input contract or the heads.</exception>
+    /// <exception cref="ArgumentException">No members.</exception>
+    /// <exception cref="IncompatibleNetworksException">Members that disagree on the input contract or the heads.</exception>
     public static ExportedNetwork Export(IReadOnlyList<FaceAttrNet> members, ExportOptions options)
     {
         ArgumentNullException.ThrowIfNull(members);
@@ -227,7 +228,7 @@ public static class FaceAttrNetExporter
                 : null;
             if (difference is not null)
             {
-                throw new ArgumentException($"network {k + 1} cannot be averaged with network 1: {difference} (every network must see the same face crop and answer the same heads)", nameof(members));
+                throw new IncompatibleNetworksException($"network {k + 1} cannot be averaged with network 1: {difference} (every network must see the same face crop and answer the same heads)");
             }
         }
     }
