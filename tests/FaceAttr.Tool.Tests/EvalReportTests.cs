@@ -52,6 +52,7 @@ public sealed class EvalReportTests
         var age = root.GetProperty("age");
         Assert.Equal(2, age.GetProperty("n").GetInt32());
         Assert.Equal(7.25, age.GetProperty("mae").GetDouble(), 1e-9);
+        Assert.Equal(-2.75, age.GetProperty("bias").GetDouble(), 1e-9); // +4.5 and −10
         Assert.False(age.TryGetProperty("accuracy", out _));
 
         var expression = root.GetProperty("expression");
@@ -113,9 +114,11 @@ public sealed class EvalReportTests
         Assert.Equal((null, 0, 10.0, 1), Band("40-64")); // u2: gender left unknown
         Assert.Equal(1, byAge.GetProperty("40-64").GetProperty("gender").GetProperty("unknown").GetInt32());
         Assert.Equal((1.0, 1, 20.0, 1), Band("65+"));
+        Assert.Equal(1.0, byAge.GetProperty("0-3").GetProperty("age").GetProperty("bias").GetDouble(), 1e-9); // +3 and −1
+        Assert.Equal(-20.0, byAge.GetProperty("65+").GetProperty("age").GetProperty("bias").GetDouble(), 1e-9);
         var table = report.ToTable().Split('\n').Select(l => l.TrimEnd()).ToArray();
         Assert.Contains("by true age", table);
-        Assert.Contains(table, l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries).SequenceEqual(["0-3", "0.5000", "2", "2.00", "2"]));
+        Assert.Contains(table, l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries).SequenceEqual(["0-3", "0.5000", "2", "2.00", "+1.00", "2"]));
     }
 
     [Fact]

@@ -155,7 +155,7 @@ public sealed class EvalReport
     /// One JSON object keyed by taxonomy head (<c>gender</c>, <c>age</c>, <c>expression</c>, <c>smile</c>, …), each with
     /// <c>accuracy</c> or <c>mae</c> (null when nothing was measured), <c>n</c> and <c>unknown</c>; <c>expression</c> also has
     /// <c>confusion</c> (<c>labels</c>, <c>matrix</c> with rows = true class) and <c>recall</c> per class. When faces carry an
-    /// age label, <c>by_age</c> splits gender and age by the true age (<see cref="AgeBandBreakdown"/>). Then the counts:
+    /// age label, <c>age</c> also has <c>bias</c> (mean signed error) and <c>by_age</c> splits gender and age by the true age (<see cref="AgeBandBreakdown"/>). Then the counts:
     /// <c>images</c>, <c>evaluated</c>, <c>not_found</c>, <c>failed</c>, <c>paths</c>, <c>failures</c>, <c>skipped</c>, <c>excluded</c>.
     /// </summary>
     public string ToJson(bool indented = false)
@@ -173,6 +173,7 @@ public sealed class EvalReport
             {
                 w.WriteStartObject(HeadNames.Age);
                 WriteNullable(w, "mae", Age.Mae, 3);
+                WriteNullable(w, "bias", Age.Bias, 3);
                 w.WriteNumber("n", Age.N);
                 w.WriteNumber("unknown", Age.Unknown);
                 w.WriteEndObject();
@@ -350,6 +351,7 @@ public sealed class EvalReport
 
             w.WriteStartObject(HeadNames.Age);
             WriteNullable(w, "mae", ByAge.Age(band).Mae, 3);
+            WriteNullable(w, "bias", ByAge.Age(band).Bias, 3);
             w.WriteNumber("n", ByAge.Age(band).N);
             w.WriteEndObject();
             w.WriteEndObject();
@@ -362,12 +364,12 @@ public sealed class EvalReport
     {
         s.AppendLine();
         s.AppendLine("by true age");
-        s.AppendLine($"{"age",-11} {"gender",8} {"n",7} {"age mae",8} {"n",7}");
+        s.AppendLine($"{"age",-11} {"gender",8} {"n",7} {"age mae",8} {"bias",7} {"n",7}");
         for (var band = 0; band < AgeBandBreakdown.Bands.Count; band++)
         {
             var gender = ByAge.Gender(band);
             var age = ByAge.Age(band);
-            s.AppendLine($"{AgeBandBreakdown.Bands[band].Name,-11} {Format(gender.Accuracy, 4),8} {gender.N,7} {Format(age.Mae, 2),8} {age.N,7}");
+            s.AppendLine($"{AgeBandBreakdown.Bands[band].Name,-11} {Format(gender.Accuracy, 4),8} {gender.N,7} {Format(age.Mae, 2),8} {FormatSigned(age.Bias),7} {age.N,7}");
         }
     }
 
@@ -418,6 +420,8 @@ public sealed class EvalReport
 
     private static string Row(string head, string metric, string value, int n, int unknown) =>
         $"{head,-18} {metric,-9} {value,8} {n,7} {unknown,8}";
+
+    private static string FormatSigned(double? value) => value is { } v ? v.ToString("+0.00;-0.00;0.00") : "n/a";
 
     private static string Format(double? value, int digits) => value is { } v ? v.ToString("F" + digits) : "n/a";
 

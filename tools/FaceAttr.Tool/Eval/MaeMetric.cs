@@ -4,6 +4,7 @@ namespace FaceAttr.Tool.Eval;
 public sealed class MaeMetric
 {
     private double _sumAbsoluteError;
+    private double _sumSignedError;
 
     /// <summary>Faces with both a label and an estimate: the count the MAE is measured on.</summary>
     public int N { get; private set; }
@@ -13,6 +14,12 @@ public sealed class MaeMetric
 
     /// <summary>Mean of |predicted − actual|, or null when nothing was measured.</summary>
     public double? Mae => N == 0 ? null : _sumAbsoluteError / N;
+
+    /// <summary>
+    /// Mean of predicted − actual, or null when nothing was measured: negative when the head guesses too young. An MAE
+    /// alone cannot tell a scattered head from one that is steadily off, which a calibration could fix.
+    /// </summary>
+    public double? Bias => N == 0 ? null : _sumSignedError / N;
 
     /// <summary>Counts one estimate.</summary>
     /// <exception cref="ArgumentOutOfRangeException">Either value is NaN or infinite.</exception>
@@ -24,6 +31,7 @@ public sealed class MaeMetric
         }
 
         _sumAbsoluteError += Math.Abs(predicted - actual);
+        _sumSignedError += predicted - actual;
         N++;
     }
 
