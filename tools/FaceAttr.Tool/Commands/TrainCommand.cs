@@ -34,8 +34,8 @@ public static class TrainCommand
         var optimizer = new Option<string>("--optimizer") { Description = "adam, adamw (decoupled weight decay) or sgd (momentum)", DefaultValueFactory = _ => "adam" };
         optimizer.AcceptOnlyFromAmong("sgd", "adam", "adamw");
         var weightDecay = new Option<double?>("--weight-decay") { Description = "Weight decay (SGD and Adam: L2 5e-4; AdamW: decoupled 0.05)" };
-        var ageL1 = new Option<double?>("--age-l1-weight") { Description = "Weight of the L1 loss on decoded age (decades) added to the age stage classification (full: 0.5)" };
-        var weightAverage = new Option<double?>("--weight-average") { Description = "Decay of the moving average of the weights that is validated and saved, e.g. 0.999 (0 = off, the live weights)" };
+        var ageL1 = new Option<double?>("--age-l1-weight") { Description = "Weight of the L1 loss on decoded age (decades) added to the age stage classification (default 1.5)" };
+        var weightAverage = new Option<double?>("--weight-average") { Description = "Decay of the moving average of the weights that is validated and saved (default 0.998; 0 = off, the live weights)" };
         var widths = new Option<string?>("--widths") { Description = "Channel widths, stem then one per stage, comma-separated (full: 32,48,96,192)" };
         var featureSize = new Option<int?>("--feature-size") { Description = "Width of the shared layer the heads read (full: 192)" };
         var inputSize = new Option<int?>("--input-size") { Description = "Input side in pixels, a multiple of 16 (full: 64)" };
