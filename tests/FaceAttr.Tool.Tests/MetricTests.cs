@@ -25,6 +25,24 @@ public sealed class MetricTests
     }
 
     [Fact]
+    public void AnOutcomeOrEstimateOfNullCountsAsUnknown()
+    {
+        var accuracy = new AccuracyMetric();
+        accuracy.AddOutcome(true);
+        accuracy.AddOutcome(null);
+        accuracy.AddOutcome(false);
+        Assert.Equal((1, 2, 1), (accuracy.Correct, accuracy.N, accuracy.Unknown));
+
+        var mae = new MaeMetric();
+        mae.AddEstimate(30, 25);
+        mae.AddEstimate(null, 40);
+        mae.AddEstimate(20, 22);
+        Assert.Equal((2, 1), (mae.N, mae.Unknown));
+        Assert.Equal(3.5, mae.Mae!.Value, Tolerance);
+        Assert.Equal(1.5, mae.Bias!.Value, Tolerance); // (+5 − 2) / 2
+    }
+
+    [Fact]
     public void MaeIsTheMeanAbsoluteError()
     {
         var metric = new MaeMetric();

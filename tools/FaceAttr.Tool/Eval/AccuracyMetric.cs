@@ -27,4 +27,17 @@ public sealed class AccuracyMetric
 
     /// <summary>Counts one labeled face that got no prediction for this head.</summary>
     public void AddUnknown() => Unknown++;
+
+    /// <summary>Counts one labeled face: whether its prediction was right, or null when the head left it unknown.</summary>
+    public void AddOutcome(bool? correct)
+    {
+        if (correct is { } c)
+        {
+            Add(c);
+        }
+        else
+        {
+            AddUnknown();
+        }
+    }
 }

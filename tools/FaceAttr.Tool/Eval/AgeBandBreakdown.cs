@@ -23,32 +23,10 @@ public sealed class AgeBandBreakdown
     public MaeMetric Age(int band) => _age[band];
 
     /// <summary>Counts one gender prediction (null: the head left it unknown) of a face aged <paramref name="trueAge"/>.</summary>
-    public void AddGender(int trueAge, bool? correct)
-    {
-        var metric = _gender[BandOf(trueAge)];
-        if (correct is { } c)
-        {
-            metric.Add(c);
-        }
-        else
-        {
-            metric.AddUnknown();
-        }
-    }
+    public void AddGender(int trueAge, bool? correct) => _gender[BandOf(trueAge)].AddOutcome(correct);
 
     /// <summary>Counts one age estimate (null: the head left it unknown) of a face aged <paramref name="trueAge"/>.</summary>
-    public void AddAge(int trueAge, double? predicted)
-    {
-        var metric = _age[BandOf(trueAge)];
-        if (predicted is { } p)
-        {
-            metric.Add(p, trueAge);
-        }
-        else
-        {
-            metric.AddUnknown();
-        }
-    }
+    public void AddAge(int trueAge, double? predicted) => _age[BandOf(trueAge)].AddEstimate(predicted, trueAge);
 
     /// <summary>The index of the band holding <paramref name="age"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The age is negative.</exception>

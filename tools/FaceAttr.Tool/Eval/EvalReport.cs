@@ -85,32 +85,17 @@ public sealed class EvalReport
         Evaluated++;
         if (label.Male is { } male)
         {
-            if (prediction.Male is { } predictedMale)
-            {
-                Gender.Add(predictedMale == male);
-            }
-            else
-            {
-                Gender.AddUnknown();
-            }
-
+            bool? correct = prediction.Male is { } predictedMale ? predictedMale == male : null;
+            Gender.AddOutcome(correct);
             if (label.AgeYears is { } ageOfFace)
             {
-                ByAge.AddGender(ageOfFace, prediction.Male is { } p ? p == male : null);
+                ByAge.AddGender(ageOfFace, correct);
             }
         }
 
         if (label.AgeYears is { } age)
         {
-            if (prediction.AgeYears is { } predictedAge)
-            {
-                Age.Add(predictedAge, age);
-            }
-            else
-            {
-                Age.AddUnknown();
-            }
-
+            Age.AddEstimate(prediction.AgeYears, age);
             ByAge.AddAge(age, prediction.AgeYears);
         }
 
@@ -128,15 +113,7 @@ public sealed class EvalReport
 
         foreach (var (head, value) in label.Attributes)
         {
-            var metric = BinaryHead(head);
-            if (prediction.Attributes.TryGetValue(head, out var predicted))
-            {
-                metric.Add(predicted == value);
-            }
-            else
-            {
-                metric.AddUnknown();
-            }
+            BinaryHead(head).AddOutcome(prediction.Attributes.TryGetValue(head, out var predicted) ? predicted == value : null);
         }
     }
 

@@ -37,4 +37,17 @@ public sealed class MaeMetric
 
     /// <summary>Counts one labeled face that got no estimate.</summary>
     public void AddUnknown() => Unknown++;
+
+    /// <summary>Counts one labeled face: its estimate, or null when the head left it unknown.</summary>
+    public void AddEstimate(double? predicted, double actual)
+    {
+        if (predicted is { } p)
+        {
+            Add(p, actual);
+        }
+        else
+        {
+            AddUnknown();
+        }
+    }
 }
