@@ -116,4 +116,44 @@ public sealed class LossTests
         Assert.True(w["a"] > w["b"], "the term whose loss fell less gets more weight");
         Assert.Equal(2.0, w["a"] + w["b"], 6);
     }
+
+    [Fact]
+    public void AWeightFloorHoldsUpATermWhoseLossStaysLarge()
+    {
+        // Uncertainty weighting drives a term's weight towards 1/loss: with a loss of 10 it falls well below 1, unless a
+        // floor of 1 holds it there. The other term is left free.
+        string[] terms = ["age", "gender"];
+        using var free = TaskBalancer.Create(BalanceKind.Uncertainty, terms);
+        using var floored = TaskBalancer.Create(BalanceKind.Uncertainty, terms, minWeights: new Dictionary<string, double> { ["age"] = 1 });
+        foreach (var balancer in new[] { free, floored })
+        {
+            using var optimizer = optim.SGD(balancer.Parameters, 0.1);
+            for (var step = 0; step < 200; step++)
+            {
+                using var scope = NewDisposeScope();
+                optimizer.zero_grad();
+                balancer.Combine(new Dictionary<string, Tensor> { ["age"] = tensor(10f), ["gender"] = tensor(10f) }).backward();
+                optimizer.step();
+            }
+        }
+
+        Assert.True(free.Weights()["age"] < 0.2, $"free age weight {free.Weights()["age"]}");
+        Assert.Equal(1.0, floored.Weights()["age"], 5);
+        Assert.Equal(free.Weights()["gender"], floored.Weights()["gender"], 5);
+
+        // The floor also holds in the loss that is back-propagated, not only in the reported weight: 10·1 + 0 for age.
+        using var combined = floored.Combine(new Dictionary<string, Tensor> { ["age"] = tensor(10f) });
+        Assert.Equal(10f, combined.item<float>(), 4);
+    }
+
+    [Theory]
+    [InlineData("ages", 1.0, "unknown loss term 'ages'")]
+    [InlineData("age", 0.0, "must be above 0")]
+    [InlineData("age", 5.0, "at most 4.48")]
+    public void AWeightFloorForAnUnknownTermOrOutOfRangeIsRefused(string term, double weight, string expected)
+    {
+        var ex = Assert.ThrowsAny<ArgumentException>(() =>
+            TaskBalancer.Create(BalanceKind.Uncertainty, ["age", "gender"], minWeights: new Dictionary<string, double> { [term] = weight }));
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+    }
 }

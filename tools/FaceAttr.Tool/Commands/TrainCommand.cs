@@ -44,6 +44,7 @@ public static class TrainCommand
         activation.AcceptOnlyFromAmong("prelu", "relu");
         var balance = new Option<string>("--balance") { Description = "uncertainty, dwa or fixed task weighting", DefaultValueFactory = _ => "uncertainty" };
         balance.AcceptOnlyFromAmong("uncertainty", "dwa", "fixed");
+        var minWeight = new Option<string?>("--min-weight") { Description = $"Floor under learned uncertainty weights, TERM=W comma-separated, e.g. age=1 (terms: {string.Join(", ", HeadSet.LossTerms)})" };
         var bnL1 = new Option<double>("--bn-l1") { Description = "Sparsity pull λ on BatchNorm scales for later pruning (network slimming; e.g. 1e-4, 0 = off)", DefaultValueFactory = _ => 0 };
         var classWeights = new Option<bool>("--class-weights") { Description = "Inverse-frequency class weights for gender, expression and eyewear (off by default: they cost accuracy on the sets measured; see docs/training.md)" };
         var seed = new Option<int>("--seed") { Description = "Seed", DefaultValueFactory = _ => 1 };
@@ -55,7 +56,7 @@ public static class TrainCommand
         var command = new Command("train", "Train the multi-task face-attribute network (TorchSharp) on labeled faces")
         {
             celeba, utkface, expressions, rafdb, manifests, teacherLabels, teacherHeads, teacherMin, output, config, epochs, batch, lr, optimizer, weightDecay, weightAverage, ageL1, widths, featureSize, inputSize, cropScale, activation, balance,
-            classWeights, bnL1, seed, threads, limit, resume, cache, bundle,
+            minWeight, classWeights, bnL1, seed, threads, limit, resume, cache, bundle,
         };
         command.SetAction(parse =>
         {
@@ -63,6 +64,13 @@ public static class TrainCommand
             if (parsedWidths.Error is { } widthsError)
             {
                 Console.Error.WriteLine($"faceattr train: --widths: {widthsError}");
+                return 2;
+            }
+
+            var parsedMinWeights = ParseTermWeights(parse.GetValue(minWeight));
+            if (parsedMinWeights.Error is { } minWeightError)
+            {
+                Console.Error.WriteLine($"faceattr train: --min-weight: {minWeightError}");
                 return 2;
             }
 
@@ -86,6 +94,7 @@ public static class TrainCommand
                 WeightAverageDecay = parse.GetValue(weightAverage) ?? options.WeightAverageDecay,
                 AgeL1Weight = parse.GetValue(ageL1) ?? options.AgeL1Weight,
                 Balance = parse.GetValue(balance) switch { "dwa" => BalanceKind.Dwa, "fixed" => BalanceKind.Fixed, _ => BalanceKind.Uncertainty },
+                MinTaskWeight = parsedMinWeights.Values ?? options.MinTaskWeight,
                 ClassWeights = parse.GetValue(classWeights),
                 BatchNormL1 = parse.GetValue(bnL1),
                 Seed = parse.GetValue(seed),
@@ -135,6 +144,34 @@ public static class TrainCommand
         return (values, null);
     }
 
+    /// <summary>"age=1,gender=0.5" as weights per loss term; no values for no text; an error for an unknown term or a weight that is not positive.</summary>
+    private static (Dictionary<string, double>? Values, string? Error) ParseTermWeights(string? text)
+    {
+        if (text is null)
+        {
+            return (null, null);
+        }
+
+        var values = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var part in text.Split(',', StringSplitOptions.TrimEntries))
+        {
+            var pair = part.Split('=', StringSplitOptions.TrimEntries);
+            if (pair.Length != 2 || !double.TryParse(pair[1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var weight) || !(weight > 0))
+            {
+                return (null, $"'{part}' is not TERM=W with a positive weight W, e.g. age=1");
+            }
+
+            if (!HeadSet.LossTerms.Contains(pair[0]))
+            {
+                return (null, $"'{pair[0]}' is not a loss term; terms are {string.Join(", ", HeadSet.LossTerms)}");
+            }
+
+            values[pair[0]] = weight;
+        }
+
+        return (values, null);
+    }
+
     private sealed record TeacherRequest(FileInfo[] Manifests, string Heads, float MinConfidence);
 
     private static int Run(List<(ILabeledSetReader Reader, string Name, string Path)> sets, TrainOptions options, string output, CropCacheOptions cache, bool resume, TeacherRequest teacherRequest)
@@ -149,7 +186,7 @@ public static class TrainCommand
         {
             options.Validate();
         }
-        catch (ArgumentOutOfRangeException ex)
+        catch (ArgumentException ex)
         {
             Console.Error.WriteLine($"faceattr train: {ex.Message}");
             return 2;

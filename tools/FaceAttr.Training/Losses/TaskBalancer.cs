@@ -20,14 +20,48 @@ public enum BalanceKind
 /// <summary>Combines the per-head losses of a batch into the loss that is back-propagated.</summary>
 public abstract class TaskBalancer : IDisposable
 {
-    /// <summary>Creates the balancer for <paramref name="kind"/> over <paramref name="terms"/>.</summary>
-    public static TaskBalancer Create(BalanceKind kind, IReadOnlyList<string> terms, IReadOnlyDictionary<string, double>? fixedWeights = null) => kind switch
+    /// <summary>
+    /// Creates the balancer for <paramref name="kind"/> over <paramref name="terms"/>. <paramref name="minWeights"/> sets a
+    /// floor under the weight uncertainty weighting may learn for a term (ignored by the other kinds, whose weights are
+    /// not learned).
+    /// </summary>
+    public static TaskBalancer Create(
+        BalanceKind kind,
+        IReadOnlyList<string> terms,
+        IReadOnlyDictionary<string, double>? fixedWeights = null,
+        IReadOnlyDictionary<string, double>? minWeights = null) => kind switch
     {
         BalanceKind.Fixed => new FixedBalancer(terms, fixedWeights),
-        BalanceKind.Uncertainty => new UncertaintyBalancer(terms),
+        BalanceKind.Uncertainty => new UncertaintyBalancer(terms, minWeights),
         BalanceKind.Dwa => new DwaBalancer(terms),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
+
+    // Uncertainty weighting clamps log-variances to [−1.5, 3] (weights 0.05–4.5): as a loss nears zero, unclamped
+    // weighting drives its weight (and so the effective learning rate) to infinity and the run diverges.
+    private protected const double MinLogVar = -1.5;
+    private protected const double MaxLogVar = 3.0;
+
+    /// <summary>
+    /// Throws unless every key of <paramref name="minWeights"/> is one of <paramref name="terms"/> and every floor is above
+    /// 0 and no higher than the largest weight uncertainty weighting can give (e^1.5 ≈ 4.48).
+    /// </summary>
+    public static void ValidateMinWeights(IReadOnlyList<string> terms, IReadOnlyDictionary<string, double>? minWeights)
+    {
+        ArgumentNullException.ThrowIfNull(terms);
+        foreach (var (term, weight) in minWeights ?? new Dictionary<string, double>())
+        {
+            if (!terms.Contains(term))
+            {
+                throw new ArgumentException($"minimum weight for unknown loss term '{term}'; terms are {string.Join(", ", terms)}", nameof(minWeights));
+            }
+
+            if (!(weight > 0) || -Math.Log(weight) < MinLogVar)
+            {
+                throw new ArgumentOutOfRangeException(nameof(minWeights), weight, $"the minimum weight of '{term}' must be above 0 and at most {Math.Exp(-MinLogVar):0.##}");
+            }
+        }
+    }
 
     /// <summary>Loss terms in order.</summary>
     public abstract IReadOnlyList<string> Terms { get; }
@@ -94,9 +128,17 @@ internal sealed class UncertaintyBalancer : TaskBalancer
 {
     private readonly IReadOnlyList<string> _terms;
     private readonly Parameter _logVars;
+    private readonly double[] _maxLogVars;
 
-    public UncertaintyBalancer(IReadOnlyList<string> terms)
+    public UncertaintyBalancer(IReadOnlyList<string> terms, IReadOnlyDictionary<string, double>? minWeights)
     {
+        ValidateMinWeights(terms, minWeights);
+
+        // A weight floor w is a ceiling of −ln w on the log-variance. Uncertainty weighting settles each weight near
+        // 1/loss, so a term whose loss stays large (age: three stage cross-entropies plus L1) ends with a small weight;
+        // the floor lets a deployer hold such a term up. As with the clamps, a log-variance pushed past its ceiling gets
+        // no gradient there, so once a term reaches its floor it keeps it even if its loss later falls below 1/floor.
+        _maxLogVars = [.. terms.Select(t => minWeights is not null && minWeights.TryGetValue(t, out var w) ? Math.Min(MaxLogVar, -Math.Log(w)) : MaxLogVar)];
         _terms = terms;
         _logVars = new Parameter(zeros(terms.Count), requires_grad: true);
     }
@@ -105,22 +147,19 @@ internal sealed class UncertaintyBalancer : TaskBalancer
 
     public override IEnumerable<Parameter> Parameters => [_logVars];
 
-    // Log-variances are clamped to [−1.5, 3] (weights 0.05–4.5): as a loss nears zero, unclamped weighting drives its
-    // weight (and so the effective learning rate) to infinity and the run diverges.
-    private const double MinLogVar = -1.5;
-    private const double MaxLogVar = 3.0;
 
     public override Tensor Combine(IReadOnlyDictionary<string, Tensor> losses) => FixedBalancer.Sum(losses, (t, l) =>
     {
-        var s = _logVars[_terms.ToList().IndexOf(t)].clamp(MinLogVar, MaxLogVar);
+        var i = _terms.ToList().IndexOf(t);
+        var s = _logVars[i].clamp(MinLogVar, _maxLogVars[i]);
         return (l * (-s).exp()) + s;
     });
 
     public override IReadOnlyDictionary<string, double> Weights()
     {
         using var _ = NewDisposeScope();
-        var values = (-_logVars.detach().clamp(MinLogVar, MaxLogVar)).exp().data<float>().ToArray();
-        return _terms.Select((t, i) => (t, (double)values[i])).ToDictionary(p => p.t, p => p.Item2);
+        var logVars = _logVars.detach().data<float>().ToArray();
+        return _terms.Select((t, i) => (t, Math.Exp(-Math.Clamp(logVars[i], MinLogVar, _maxLogVars[i])))).ToDictionary(p => p.t, p => p.Item2);
     }
 
     public override Dictionary<string, double[]> SaveState() => new() { ["log_vars"] = [.. _logVars.detach().data<float>().ToArray().Select(v => (double)v)] };

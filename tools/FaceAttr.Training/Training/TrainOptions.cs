@@ -66,6 +66,14 @@ public sealed record TrainOptions
     /// <summary>Task balancing (default uncertainty weighting).</summary>
     public BalanceKind Balance { get; init; } = BalanceKind.Uncertainty;
 
+    /// <summary>
+    /// Floor under the weight uncertainty weighting may learn, per loss term (default none; each weight may then fall to
+    /// 0.05). Uncertainty weighting settles a weight near 1/loss, so the age term, whose loss is three stage
+    /// cross-entropies plus the L1, ends near 0.33 while every classification head sits at the 4.48 ceiling; a floor
+    /// of 1 on age holds it at least three times higher. Ignored by fixed and DWA weighting.
+    /// </summary>
+    public IReadOnlyDictionary<string, double> MinTaskWeight { get; init; } = new Dictionary<string, double>();
+
     /// <summary>Focal γ per loss term (0 = plain cross-entropy; default 0 except gender 1 and attributes 1).</summary>
     public IReadOnlyDictionary<string, double> FocalGamma { get; init; } =
         new Dictionary<string, double> { [HeadSet.Gender] = 1.0, [HeadSet.Binary] = 1.0 };
@@ -151,6 +159,7 @@ public sealed record TrainOptions
         ArgumentOutOfRangeException.ThrowIfNegative(AgeL1Weight);
         ArgumentOutOfRangeException.ThrowIfNegative(WeightAverageDecay);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(WeightAverageDecay, 0.9999);
+        TaskBalancer.ValidateMinWeights(HeadSet.LossTerms, MinTaskWeight);
         ArgumentOutOfRangeException.ThrowIfNegative(BatchNormL1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(BatchNormL1, 0.01);
     }
