@@ -23,9 +23,9 @@ public sealed class TrainCommandTests(ITestOutputHelper output) : IDisposable
     [InlineData("--weight-average", "1.5", "WeightAverageDecay")]
     [InlineData("--weight-decay", "-0.1", "WeightDecay")]
     [InlineData("--age-l1-weight", "-1", "AgeL1Weight")]
-    [InlineData("--min-weight", "age", "--min-weight: 'age' is not TERM=W with a positive weight")]
-    [InlineData("--min-weight", "age=0", "--min-weight: 'age=0' is not TERM=W with a positive weight")]
-    [InlineData("--min-weight", "ages=1", "--min-weight: 'ages' is not a loss term")]
+    [InlineData("--min-weight", "age", "--min-weight: 'age' is not TERM=W with a number W")]
+    [InlineData("--min-weight", "age=0", "the minimum weight of 'age' must be above 0")]
+    [InlineData("--min-weight", "ages=1", "minimum weight for unknown loss term 'ages'")]
     [InlineData("--min-weight", "age=5", "the minimum weight of 'age' must be above 0 and at most 4.48")]
     public async Task AMalformedShapeFramingOrOptimizerValueIsAClearErrorBeforeAnyWork(string option, string value, string expected)
     {

@@ -129,6 +129,7 @@ internal sealed class UncertaintyBalancer : TaskBalancer
     private readonly IReadOnlyList<string> _terms;
     private readonly Parameter _logVars;
     private readonly double[] _maxLogVars;
+    private readonly Dictionary<string, int> _indexOf;
 
     public UncertaintyBalancer(IReadOnlyList<string> terms, IReadOnlyDictionary<string, double>? minWeights)
     {
@@ -140,6 +141,7 @@ internal sealed class UncertaintyBalancer : TaskBalancer
         // no gradient there, so once a term reaches its floor it keeps it even if its loss later falls below 1/floor.
         _maxLogVars = [.. terms.Select(t => minWeights is not null && minWeights.TryGetValue(t, out var w) ? Math.Min(MaxLogVar, -Math.Log(w)) : MaxLogVar)];
         _terms = terms;
+        _indexOf = terms.Select((t, i) => (t, i)).ToDictionary(p => p.t, p => p.i, StringComparer.Ordinal);
         _logVars = new Parameter(zeros(terms.Count), requires_grad: true);
     }
 
@@ -147,10 +149,9 @@ internal sealed class UncertaintyBalancer : TaskBalancer
 
     public override IEnumerable<Parameter> Parameters => [_logVars];
 
-
     public override Tensor Combine(IReadOnlyDictionary<string, Tensor> losses) => FixedBalancer.Sum(losses, (t, l) =>
     {
-        var i = _terms.ToList().IndexOf(t);
+        var i = _indexOf[t];
         var s = _logVars[i].clamp(MinLogVar, _maxLogVars[i]);
         return (l * (-s).exp()) + s;
     });
