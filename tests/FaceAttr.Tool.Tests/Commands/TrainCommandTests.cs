@@ -36,6 +36,31 @@ public sealed class TrainCommandTests(ITestOutputHelper output) : IDisposable
         Assert.False(File.Exists(Path.Combine(_temp.Folder("out"), "model.bin")));
     }
 
+    [Theory]
+    [InlineData(null, "age=1")] // the full configuration's default floor
+    [InlineData("none", "")]
+    [InlineData("age=0.5,gender=2", "age=0.5,gender=2")]
+    public async Task TheFullConfigurationFloorsTheAgeWeightUnlessToldOtherwise(string? minWeight, string recorded)
+    {
+        var celeba = TestPaths.DataOrFailInCi("celeba");
+        if (celeba is null)
+        {
+            output.WriteLine($"real face data absent at {TestPaths.Data}: nothing to train on (CI fails here instead)");
+            return;
+        }
+
+        var run = _temp.Folder("run");
+        string[] args = ["train", "--celeba", celeba, "--limit", "40", "--epochs", "1", "--batch", "16", "--widths", "8,12,16", "--feature-size", "24", "--input-size", "32",
+            "--cache", _temp.Folder("cache"), "--bundle", TestPaths.RequireBundle(), "--out", run];
+        var (exit, _, stderr) = await ToolProcess.Run(minWeight is null ? args : [.. args, "--min-weight", minWeight]);
+        output.WriteLine(stderr);
+        Assert.Equal(0, exit);
+        using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "report.json")));
+        var floors = report.RootElement.GetProperty("config").GetProperty("MinTaskWeight").EnumerateObject()
+            .Select(p => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{p.Name}={p.Value.GetDouble()}"));
+        Assert.Equal(recorded, string.Join(",", floors));
+    }
+
     [Fact]
     public async Task TheShapeFramingAndOptimizerAskedForAreTrainedRecordedAndExported()
     {

@@ -44,7 +44,7 @@ public static class TrainCommand
         activation.AcceptOnlyFromAmong("prelu", "relu");
         var balance = new Option<string>("--balance") { Description = "uncertainty, dwa or fixed task weighting", DefaultValueFactory = _ => "uncertainty" };
         balance.AcceptOnlyFromAmong("uncertainty", "dwa", "fixed");
-        var minWeight = new Option<string?>("--min-weight") { Description = $"Floor under learned uncertainty weights, TERM=W comma-separated, e.g. age=1 (terms: {string.Join(", ", HeadSet.LossTerms)})" };
+        var minWeight = new Option<string?>("--min-weight") { Description = $"Floor under learned uncertainty weights, TERM=W comma-separated (default age=1; none = no floor; terms: {string.Join(", ", HeadSet.LossTerms)})" };
         var bnL1 = new Option<double>("--bn-l1") { Description = "Sparsity pull λ on BatchNorm scales for later pruning (network slimming; e.g. 1e-4, 0 = off)", DefaultValueFactory = _ => 0 };
         var classWeights = new Option<bool>("--class-weights") { Description = "Inverse-frequency class weights for gender, expression and eyewear (off by default: they cost accuracy on the sets measured; see docs/training.md)" };
         var seed = new Option<int>("--seed") { Description = "Seed", DefaultValueFactory = _ => 1 };
@@ -145,7 +145,8 @@ public static class TrainCommand
     }
 
     /// <summary>
-    /// "age=1,gender=0.5" as weights per loss term; no values for no text; an error for text that is not TERM=number.
+    /// "age=1,gender=0.5" as weights per loss term; "none" as no floors at all; no values for no text (the configuration's
+    /// own floors); an error for text that is not TERM=number.
     /// Whether the terms exist and the weights are in range is <see cref="TaskBalancer.ValidateMinWeights"/>'s to say.
     /// </summary>
     private static (Dictionary<string, double>? Values, string? Error) ParseTermWeights(string? text)
@@ -156,6 +157,11 @@ public static class TrainCommand
         }
 
         var values = new Dictionary<string, double>(StringComparer.Ordinal);
+        if (text.Trim() == "none")
+        {
+            return (values, null);
+        }
+
         foreach (var part in text.Split(',', StringSplitOptions.TrimEntries))
         {
             var pair = part.Split('=', StringSplitOptions.TrimEntries);
