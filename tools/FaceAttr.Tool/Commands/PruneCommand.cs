@@ -73,13 +73,7 @@ public static class PruneCommand
                 Seed = parse.GetValue(seed),
                 Threads = parse.GetValue(threads),
                 LimitPerDataset = parse.GetValue(limit),
-                // The fine-tune keeps the settings its figures were measured with (docs/export.md): the live weights and the
-                // lighter age loss, without an age floor. The training defaults moved on; a few fine-tune epochs are not a
-                // measured case for them.
-                WeightAverageDecay = 0,
-                AgeL1Weight = 0.5,
-                MinTaskWeight = new Dictionary<string, double>(),
-            };
+            }.WithEarlierRecipe(); // the recipe its figures were measured with (docs/export.md); a few fine-tune epochs are not a measured case for today's defaults
             var cacheOptions = new CropCacheOptions { BundleFolder = parse.GetValue(bundle)!.FullName, Threads = training.Threads };
             if (parse.GetValue(cache) is { } cacheFolder)
             {
