@@ -27,6 +27,9 @@ public sealed class TrainCommandTests(ITestOutputHelper output) : IDisposable
     [InlineData("--min-weight", "age=0", "the minimum weight of 'age' must be above 0")]
     [InlineData("--min-weight", "ages=1", "minimum weight for unknown loss term 'ages'")]
     [InlineData("--min-weight", "age=5", "the minimum weight of 'age' must be above 0 and at most 4.48")]
+    [InlineData("--focal", "gender", "--focal: 'gender' is not TERM=W with a number W")]
+    [InlineData("--focal", "gender=-1", "the focal gamma of 'gender' must be in 0..5")]
+    [InlineData("--focal", "smile=1", "focal gamma for unknown loss term 'smile'")]
     public async Task AMalformedShapeFramingOrOptimizerValueIsAClearErrorBeforeAnyWork(string option, string value, string expected)
     {
         var (exit, _, stderr) = await ToolProcess.Run("train", "--celeba", _temp.Folder("none"), option, value, "--out", _temp.Folder("out"));
@@ -59,6 +62,31 @@ public sealed class TrainCommandTests(ITestOutputHelper output) : IDisposable
         var floors = report.RootElement.GetProperty("config").GetProperty("MinTaskWeight").EnumerateObject()
             .Select(p => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{p.Name}={p.Value.GetDouble()}"));
         Assert.Equal(recorded, string.Join(",", floors));
+    }
+
+    [Theory]
+    [InlineData(null, "gender=1,attributes=1")] // the seed's focal loss on its imbalanced heads
+    [InlineData("none", "")]
+    [InlineData("attributes=0,expression=2", "attributes=0,expression=2")]
+    public async Task FocalGammaIsTheSeedsUnlessToldOtherwiseAndIsRecorded(string? focal, string recorded)
+    {
+        var celeba = TestPaths.DataOrFailInCi("celeba");
+        if (celeba is null)
+        {
+            output.WriteLine($"real face data absent at {TestPaths.Data}: nothing to train on (CI fails here instead)");
+            return;
+        }
+
+        var run = _temp.Folder("run");
+        string[] args = ["train", "--celeba", celeba, "--limit", "40", "--epochs", "1", "--batch", "16", "--widths", "8,12,16", "--feature-size", "24", "--input-size", "32",
+            "--cache", _temp.Folder("cache"), "--bundle", TestPaths.RequireBundle(), "--out", run];
+        var (exit, _, stderr) = await ToolProcess.Run(focal is null ? args : [.. args, "--focal", focal]);
+        output.WriteLine(stderr);
+        Assert.Equal(0, exit);
+        using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "report.json")));
+        var gammas = report.RootElement.GetProperty("config").GetProperty("FocalGamma").EnumerateObject()
+            .Select(p => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{p.Name}={p.Value.GetDouble()}"));
+        Assert.Equal(recorded, string.Join(",", gammas));
     }
 
     [Fact]

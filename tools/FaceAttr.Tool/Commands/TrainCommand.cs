@@ -45,6 +45,7 @@ public static class TrainCommand
         var balance = new Option<string>("--balance") { Description = "uncertainty, dwa or fixed task weighting", DefaultValueFactory = _ => "uncertainty" };
         balance.AcceptOnlyFromAmong("uncertainty", "dwa", "fixed");
         var minWeight = new Option<string?>("--min-weight") { Description = $"Floor under learned uncertainty weights, TERM=W comma-separated (default age=1; none = no floor; terms: {string.Join(", ", HeadSet.LossTerms)})" };
+        var focal = new Option<string?>("--focal") { Description = $"Focal γ per loss term, TERM=G comma-separated (default gender=1,attributes=1; none = plain cross-entropy everywhere; terms: {string.Join(", ", HeadSet.LossTerms)})" };
         var bnL1 = new Option<double>("--bn-l1") { Description = "Sparsity pull λ on BatchNorm scales for later pruning (network slimming; e.g. 1e-4, 0 = off)", DefaultValueFactory = _ => 0 };
         var classWeights = new Option<bool>("--class-weights") { Description = "Inverse-frequency class weights for gender, expression and eyewear (off by default: they cost accuracy on the sets measured; see docs/training.md)" };
         var seed = new Option<int>("--seed") { Description = "Seed", DefaultValueFactory = _ => 1 };
@@ -56,7 +57,7 @@ public static class TrainCommand
         var command = new Command("train", "Train the multi-task face-attribute network (TorchSharp) on labeled faces")
         {
             celeba, utkface, expressions, rafdb, manifests, teacherLabels, teacherHeads, teacherMin, output, config, epochs, batch, lr, optimizer, weightDecay, weightAverage, ageL1, widths, featureSize, inputSize, cropScale, activation, balance,
-            minWeight, classWeights, bnL1, seed, threads, limit, resume, cache, bundle,
+            minWeight, focal, classWeights, bnL1, seed, threads, limit, resume, cache, bundle,
         };
         command.SetAction(parse =>
         {
@@ -71,6 +72,13 @@ public static class TrainCommand
             if (parsedMinWeights.Error is { } minWeightError)
             {
                 Console.Error.WriteLine($"faceattr train: --min-weight: {minWeightError}");
+                return 2;
+            }
+
+            var parsedFocal = ParseTermWeights(parse.GetValue(focal));
+            if (parsedFocal.Error is { } focalError)
+            {
+                Console.Error.WriteLine($"faceattr train: --focal: {focalError}");
                 return 2;
             }
 
@@ -95,6 +103,7 @@ public static class TrainCommand
                 AgeL1Weight = parse.GetValue(ageL1) ?? options.AgeL1Weight,
                 Balance = parse.GetValue(balance) switch { "dwa" => BalanceKind.Dwa, "fixed" => BalanceKind.Fixed, _ => BalanceKind.Uncertainty },
                 MinTaskWeight = parsedMinWeights.Values ?? options.MinTaskWeight,
+                FocalGamma = parsedFocal.Values ?? options.FocalGamma,
                 ClassWeights = parse.GetValue(classWeights),
                 BatchNormL1 = parse.GetValue(bnL1),
                 Seed = parse.GetValue(seed),
@@ -145,9 +154,9 @@ public static class TrainCommand
     }
 
     /// <summary>
-    /// "age=1,gender=0.5" as weights per loss term; "none" as no floors at all; no values for no text (the configuration's
-    /// own floors); an error for text that is not TERM=number.
-    /// Whether the terms exist and the weights are in range is <see cref="TaskBalancer.ValidateMinWeights"/>'s to say.
+    /// "age=1,gender=0.5" as values per loss term (weight floors for --min-weight, focal γ for --focal); "none" as no
+    /// values at all; nothing for no text (the configuration's own); an error for text that is not TERM=number.
+    /// Whether the terms exist and the values are in range is <see cref="TrainOptions.Validate"/>'s to say.
     /// </summary>
     private static (Dictionary<string, double>? Values, string? Error) ParseTermWeights(string? text)
     {

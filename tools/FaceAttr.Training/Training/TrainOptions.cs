@@ -75,7 +75,10 @@ public sealed record TrainOptions
     /// </summary>
     public IReadOnlyDictionary<string, double> MinTaskWeight { get; init; } = new Dictionary<string, double> { [HeadSet.Age] = 1.0 };
 
-    /// <summary>Focal γ per loss term (0 = plain cross-entropy; default 0 except gender 1 and attributes 1).</summary>
+    /// <summary>
+    /// Focal γ per loss term, 0–5 (a term not listed trains with plain cross-entropy, γ 0). Default gender 1 and
+    /// attributes 1, the seed's choice for its imbalanced heads.
+    /// </summary>
     public IReadOnlyDictionary<string, double> FocalGamma { get; init; } =
         new Dictionary<string, double> { [HeadSet.Gender] = 1.0, [HeadSet.Binary] = 1.0 };
 
@@ -168,7 +171,25 @@ public sealed record TrainOptions
         ArgumentOutOfRangeException.ThrowIfNegative(WeightAverageDecay);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(WeightAverageDecay, 0.9999);
         TaskBalancer.ValidateMinWeights(HeadSet.LossTerms, MinTaskWeight);
+        ValidateFocalGamma(FocalGamma);
         ArgumentOutOfRangeException.ThrowIfNegative(BatchNormL1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(BatchNormL1, 0.01);
+    }
+
+    /// <summary>Throws unless every key is a loss term and every γ is in 0–5 (beyond 5 the modulation zeroes almost every gradient).</summary>
+    private static void ValidateFocalGamma(IReadOnlyDictionary<string, double> gammas)
+    {
+        foreach (var (term, gamma) in gammas)
+        {
+            if (!HeadSet.LossTerms.Contains(term))
+            {
+                throw new ArgumentException($"focal gamma for unknown loss term '{term}'; terms are {string.Join(", ", HeadSet.LossTerms)}", nameof(gammas));
+            }
+
+            if (!(gamma is >= 0 and <= 5))
+            {
+                throw new ArgumentOutOfRangeException(nameof(gammas), gamma, $"the focal gamma of '{term}' must be in 0..5");
+            }
+        }
     }
 }
