@@ -40,10 +40,13 @@ public sealed class TrainCommandTests(ITestOutputHelper output) : IDisposable
     }
 
     [Theory]
-    [InlineData(null, "age=1")] // the full configuration's default floor
-    [InlineData("none", "")]
-    [InlineData("age=0.5,gender=2", "age=0.5,gender=2")]
-    public async Task TheFullConfigurationFloorsTheAgeWeightUnlessToldOtherwise(string? minWeight, string recorded)
+    [InlineData("--min-weight", null, "MinTaskWeight", "age=1")] // the full configuration's default floor
+    [InlineData("--min-weight", "none", "MinTaskWeight", "")]
+    [InlineData("--min-weight", "age=0.5,gender=2", "MinTaskWeight", "age=0.5,gender=2")]
+    [InlineData("--focal", null, "FocalGamma", "gender=1,attributes=1")] // the seed's focal loss on its imbalanced heads
+    [InlineData("--focal", "none", "FocalGamma", "")]
+    [InlineData("--focal", "attributes=0,expression=2", "FocalGamma", "attributes=0,expression=2")]
+    public async Task PerTermValuesAreTheFullConfigurationsUnlessToldOtherwiseAndAreRecorded(string option, string? value, string configProperty, string recorded)
     {
         var celeba = TestPaths.DataOrFailInCi("celeba");
         if (celeba is null)
@@ -55,38 +58,13 @@ public sealed class TrainCommandTests(ITestOutputHelper output) : IDisposable
         var run = _temp.Folder("run");
         string[] args = ["train", "--celeba", celeba, "--limit", "40", "--epochs", "1", "--batch", "16", "--widths", "8,12,16", "--feature-size", "24", "--input-size", "32",
             "--cache", _temp.Folder("cache"), "--bundle", TestPaths.RequireBundle(), "--out", run];
-        var (exit, _, stderr) = await ToolProcess.Run(minWeight is null ? args : [.. args, "--min-weight", minWeight]);
+        var (exit, _, stderr) = await ToolProcess.Run(value is null ? args : [.. args, option, value]);
         output.WriteLine(stderr);
         Assert.Equal(0, exit);
         using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "report.json")));
-        var floors = report.RootElement.GetProperty("config").GetProperty("MinTaskWeight").EnumerateObject()
+        var values = report.RootElement.GetProperty("config").GetProperty(configProperty).EnumerateObject()
             .Select(p => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{p.Name}={p.Value.GetDouble()}"));
-        Assert.Equal(recorded, string.Join(",", floors));
-    }
-
-    [Theory]
-    [InlineData(null, "gender=1,attributes=1")] // the seed's focal loss on its imbalanced heads
-    [InlineData("none", "")]
-    [InlineData("attributes=0,expression=2", "attributes=0,expression=2")]
-    public async Task FocalGammaIsTheSeedsUnlessToldOtherwiseAndIsRecorded(string? focal, string recorded)
-    {
-        var celeba = TestPaths.DataOrFailInCi("celeba");
-        if (celeba is null)
-        {
-            output.WriteLine($"real face data absent at {TestPaths.Data}: nothing to train on (CI fails here instead)");
-            return;
-        }
-
-        var run = _temp.Folder("run");
-        string[] args = ["train", "--celeba", celeba, "--limit", "40", "--epochs", "1", "--batch", "16", "--widths", "8,12,16", "--feature-size", "24", "--input-size", "32",
-            "--cache", _temp.Folder("cache"), "--bundle", TestPaths.RequireBundle(), "--out", run];
-        var (exit, _, stderr) = await ToolProcess.Run(focal is null ? args : [.. args, "--focal", focal]);
-        output.WriteLine(stderr);
-        Assert.Equal(0, exit);
-        using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "report.json")));
-        var gammas = report.RootElement.GetProperty("config").GetProperty("FocalGamma").EnumerateObject()
-            .Select(p => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{p.Name}={p.Value.GetDouble()}"));
-        Assert.Equal(recorded, string.Join(",", gammas));
+        Assert.Equal(recorded, string.Join(",", values));
     }
 
     [Fact]
