@@ -45,7 +45,7 @@ public static class TrainCommand
         var balance = new Option<string>("--balance") { Description = "uncertainty, dwa or fixed task weighting", DefaultValueFactory = _ => "uncertainty" };
         balance.AcceptOnlyFromAmong("uncertainty", "dwa", "fixed");
         var minWeight = new Option<string?>("--min-weight") { Description = $"Floor under learned uncertainty weights, TERM=W comma-separated (default age=1; none = no floor; terms: {string.Join(", ", HeadSet.LossTerms)})" };
-        var focal = new Option<string?>("--focal") { Description = $"Focal γ per loss term, TERM=G comma-separated (default gender=1,attributes=1; none = plain cross-entropy everywhere; terms: {string.Join(", ", HeadSet.LossTerms)})" };
+        var focal = new Option<string?>("--focal") { Description = $"Focal γ per loss term, TERM=G comma-separated (default none: plain cross-entropy everywhere, e.g. gender=1,attributes=1 for the seed's focal loss; terms: {string.Join(", ", HeadSet.LossTerms)})" };
         var bnL1 = new Option<double>("--bn-l1") { Description = "Sparsity pull λ on BatchNorm scales for later pruning (network slimming; e.g. 1e-4, 0 = off)", DefaultValueFactory = _ => 0 };
         var classWeights = new Option<bool>("--class-weights") { Description = "Inverse-frequency class weights for gender, expression and eyewear (off by default: they cost accuracy on the sets measured; see docs/training.md)" };
         var seed = new Option<int>("--seed") { Description = "Seed", DefaultValueFactory = _ => 1 };
