@@ -144,7 +144,7 @@ public sealed record TrainOptions
     }.WithEarlierRecipe(); // its assertions were set with it, and 320 steps are too few for a moving average to settle
 
     /// <summary>
-    /// These options with the recipe from before the 2026-11-27 defaults: live weights (no moving average), age L1 weight
+    /// These options with the recipe from before the 2026-11-27 and -28 defaults: live weights (no moving average), age L1 weight
     /// 0.5, no age floor and focal γ 1 on gender and the attributes. For configurations whose figures were measured that
     /// way (the tiny run, the prune fine-tune).
     /// </summary>
