@@ -68,14 +68,14 @@ public static class TrainCommand
                 return 2;
             }
 
-            var parsedMinWeights = ParseTermWeights(parse.GetValue(minWeight));
+            var parsedMinWeights = ParseTermValues(parse.GetValue(minWeight), example: "age=1");
             if (parsedMinWeights.Error is { } minWeightError)
             {
                 Console.Error.WriteLine($"faceattr train: --min-weight: {minWeightError}");
                 return 2;
             }
 
-            var parsedFocal = ParseTermWeights(parse.GetValue(focal));
+            var parsedFocal = ParseTermValues(parse.GetValue(focal), example: "gender=1");
             if (parsedFocal.Error is { } focalError)
             {
                 Console.Error.WriteLine($"faceattr train: --focal: {focalError}");
@@ -155,10 +155,11 @@ public static class TrainCommand
 
     /// <summary>
     /// "age=1,gender=0.5" as values per loss term (weight floors for --min-weight, focal γ for --focal); "none" as no
-    /// values at all; nothing for no text (the configuration's own); an error for text that is not TERM=number.
+    /// values at all; nothing for no text (the configuration's own); an error, quoting <paramref name="example"/>, for text
+    /// that is not TERM=number.
     /// Whether the terms exist and the values are in range is <see cref="TrainOptions.Validate"/>'s to say.
     /// </summary>
-    private static (Dictionary<string, double>? Values, string? Error) ParseTermWeights(string? text)
+    private static (Dictionary<string, double>? Values, string? Error) ParseTermValues(string? text, string example)
     {
         if (text is null)
         {
@@ -176,7 +177,7 @@ public static class TrainCommand
             var pair = part.Split('=', StringSplitOptions.TrimEntries);
             if (pair.Length != 2 || !double.TryParse(pair[1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var weight))
             {
-                return (null, $"'{part}' is not TERM=W with a number W, e.g. age=1");
+                return (null, $"'{part}' is not TERM=W with a number W, e.g. {example}");
             }
 
             values[pair[0]] = weight;
