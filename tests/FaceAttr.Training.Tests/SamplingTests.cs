@@ -20,6 +20,21 @@ public sealed class SamplingTests
         Assert.True(epoch.Where(i => datasets[i] == "small").Distinct().Count() == 100, "every small sample is drawn before one repeats");
     }
 
+    [Theory]
+    [InlineData(0.5, 0.8, 0.2, 0.0)] // the default: a set 16× smaller is drawn 4× less often
+    [InlineData(1.0, 1600 / 1700.0, 100 / 1700.0, 0.0)] // in proportion to size
+    [InlineData(0.0, 0.5, 0.5, 0.0)] // every set equally; an empty one never
+    public void ShareOfDrawsFollowsSizeToThePowerAndNeverDrawsAnEmptySet(double power, double large, double small, double empty)
+    {
+        var shares = BalancedSampler.ShareOfDraws([1600, 100, 0], power);
+
+        Assert.Equal(large, shares[0], 6);
+        Assert.Equal(small, shares[1], 6);
+        Assert.Equal(empty, shares[2]);
+        var sampler = new BalancedSampler([.. Enumerable.Repeat("large", 1600), .. Enumerable.Repeat("small", 100)], power);
+        Assert.Equal(small, sampler.Shares["small"], 6); // the report's figure is the sampler's
+    }
+
     [Fact]
     public void ValidationSplitKeepsAnIdentityTogetherAndIsStable()
     {

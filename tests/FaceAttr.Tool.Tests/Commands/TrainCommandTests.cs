@@ -23,6 +23,7 @@ public sealed class TrainCommandTests(ITestOutputHelper output) : IDisposable
     [InlineData("--weight-average", "1.5", "WeightAverageDecay")]
     [InlineData("--weight-decay", "-0.1", "WeightDecay")]
     [InlineData("--age-l1-weight", "-1", "AgeL1Weight")]
+    [InlineData("--sampling-power", "1.5", "SamplingPower")]
     [InlineData("--min-weight", "age", "--min-weight: 'age' is not TERM=W with a number W")]
     [InlineData("--min-weight", "age=0", "the minimum weight of 'age' must be above 0")]
     [InlineData("--min-weight", "ages=1", "minimum weight for unknown loss term 'ages'")]
@@ -81,7 +82,7 @@ public sealed class TrainCommandTests(ITestOutputHelper output) : IDisposable
         var run = _temp.Folder("run");
         var (exit, _, stderr) = await ToolProcess.Run(
             "train", "--celeba", celeba, "--config", "tiny", "--limit", "80", "--epochs", "1", "--widths", "8,12,16", "--feature-size", "24",
-            "--crop-scale", "1.3", "--optimizer", "adamw", "--weight-average", "0.9", "--min-weight", "age=1", "--cache", _temp.Folder("cache"), "--bundle", TestPaths.RequireBundle(), "--out", run);
+            "--crop-scale", "1.3", "--optimizer", "adamw", "--weight-average", "0.9", "--min-weight", "age=1", "--sampling-power", "1", "--cache", _temp.Folder("cache"), "--bundle", TestPaths.RequireBundle(), "--out", run);
         output.WriteLine(stderr);
         Assert.Equal(0, exit);
         using (var shape = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "network.json"))))
@@ -98,6 +99,7 @@ public sealed class TrainCommandTests(ITestOutputHelper output) : IDisposable
             Assert.Equal(0.05, config.GetProperty("WeightDecay").GetDouble()); // AdamW's own default, not Adam's 5e-4
             Assert.Equal(0.9, config.GetProperty("WeightAverageDecay").GetDouble());
             Assert.Equal(1.0, config.GetProperty("MinTaskWeight").GetProperty("age").GetDouble());
+            Assert.Equal(1.0, config.GetProperty("SamplingPower").GetDouble()); // the full and tiny configurations draw with 0.5
         }
 
         var export = _temp.Folder("export");

@@ -47,6 +47,7 @@ public static class TrainCommand
         var minWeight = new Option<string?>("--min-weight") { Description = $"Floor under learned uncertainty weights, TERM=W comma-separated (default age=1; none = no floor; terms: {string.Join(", ", HeadSet.LossTerms)})" };
         var focal = new Option<string?>("--focal") { Description = $"Focal γ per loss term, TERM=G comma-separated (default none: plain cross-entropy everywhere, e.g. gender=1,attributes=1 for the seed's focal loss; terms: {string.Join(", ", HeadSet.LossTerms)})" };
         var bnL1 = new Option<double>("--bn-l1") { Description = "Sparsity pull λ on BatchNorm scales for later pruning (network slimming; e.g. 1e-4, 0 = off)", DefaultValueFactory = _ => 0 };
+        var samplingPower = new Option<double?>("--sampling-power") { Description = "How datasets of different sizes are mixed: each draw picks a set with probability ∝ size^P, 0–1 (default 0.5; 1 = in proportion to size, 0 = equally)" };
         var classWeights = new Option<bool>("--class-weights") { Description = "Inverse-frequency class weights for gender, expression and eyewear (off by default: they cost accuracy on the sets measured; see docs/training.md)" };
         var seed = new Option<int>("--seed") { Description = "Seed", DefaultValueFactory = _ => 1 };
         var threads = new Option<int>("--threads") { Description = "Torch threads", DefaultValueFactory = _ => TorchRuntime.DefaultThreads };
@@ -57,7 +58,7 @@ public static class TrainCommand
         var command = new Command("train", "Train the multi-task face-attribute network (TorchSharp) on labeled faces")
         {
             celeba, utkface, expressions, rafdb, manifests, teacherLabels, teacherHeads, teacherMin, output, config, epochs, batch, lr, optimizer, weightDecay, weightAverage, ageL1, widths, featureSize, inputSize, cropScale, activation, balance,
-            minWeight, focal, classWeights, bnL1, seed, threads, limit, resume, cache, bundle,
+            minWeight, focal, samplingPower, classWeights, bnL1, seed, threads, limit, resume, cache, bundle,
         };
         command.SetAction(parse =>
         {
@@ -104,6 +105,7 @@ public static class TrainCommand
                 Balance = parse.GetValue(balance) switch { "dwa" => BalanceKind.Dwa, "fixed" => BalanceKind.Fixed, _ => BalanceKind.Uncertainty },
                 MinTaskWeight = parsedMinWeights.Values ?? options.MinTaskWeight,
                 FocalGamma = parsedFocal.Values ?? options.FocalGamma,
+                SamplingPower = parse.GetValue(samplingPower) ?? options.SamplingPower,
                 ClassWeights = parse.GetValue(classWeights),
                 BatchNormL1 = parse.GetValue(bnL1),
                 Seed = parse.GetValue(seed),

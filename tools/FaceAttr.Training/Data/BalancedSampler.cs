@@ -20,18 +20,26 @@ public sealed class BalancedSampler
         _byDataset = [.. datasets.Select((d, i) => (d, i)).GroupBy(p => p.d, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => g.Select(p => p.i).ToArray())];
         Names = [.. datasets.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
-        var weights = _byDataset.Select(g => Math.Pow(g.Length, power)).ToArray();
-        var sum = weights.Sum();
-        _cumulative = new double[weights.Length];
+        var shares = ShareOfDraws([.. _byDataset.Select(g => g.Length)], power);
+        _cumulative = new double[shares.Length];
         var acc = 0.0;
-        for (var i = 0; i < weights.Length; i++)
+        for (var i = 0; i < shares.Length; i++)
         {
-            acc += weights[i] / sum;
+            acc += shares[i];
             _cumulative[i] = acc;
         }
 
-        Shares = Names.Select((n, i) => (n, weights[i] / sum)).ToDictionary(p => p.n, p => p.Item2, StringComparer.Ordinal);
+        Shares = Names.Select((n, i) => (n, shares[i])).ToDictionary(p => p.n, p => p.Item2, StringComparer.Ordinal);
         _total = datasets.Count;
+    }
+
+    /// <summary>The expected share of draws of datasets of <paramref name="sizes"/> under <paramref name="power"/> (sums to 1).</summary>
+    public static double[] ShareOfDraws(IReadOnlyList<int> sizes, double power)
+    {
+        ArgumentNullException.ThrowIfNull(sizes);
+        var weights = sizes.Select(n => n > 0 ? Math.Pow(n, power) : 0).ToArray(); // an empty set is never drawn, whatever the power
+        var sum = weights.Sum();
+        return [.. weights.Select(w => w / sum)];
     }
 
     /// <summary>Dataset names in order.</summary>

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using FaceAttr.Training.Data;
 using FaceAttr.Training.Training;
 
 namespace FaceAttr.Training.Reporting;
@@ -74,11 +75,12 @@ public static class RunReport
         s.AppendLine(inv, $"- optimizer {options.Optimizer} lr {options.LearningRate} weight decay {options.WeightDecay} batch {options.BatchSize}, weight average {(options.WeightAverageDecay > 0 ? options.WeightAverageDecay.ToString(inv) : "off")}, balance {options.Balance}{MinimumWeights(options)}, age L1 {options.AgeL1Weight.ToString(inv)}, class weights {options.ClassWeights}, coarse expression epochs {options.ExpressionCoarseEpochs}, seed {options.Seed}");
         s.AppendLine(inv, $"- {runtime}").AppendLine();
         s.AppendLine("## Data").AppendLine();
-        s.AppendLine("| dataset | source | train | validation | skipped by reader | excluded | corrupt images |");
-        s.AppendLine("|---|---|---:|---:|---:|---:|---:|");
-        foreach (var u in data.Uses)
+        s.AppendLine(inv, $"| dataset | source | train | share of draws (size^{options.SamplingPower}) | validation | skipped by reader | excluded | corrupt images |");
+        s.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|");
+        var shares = BalancedSampler.ShareOfDraws([.. data.Uses.Select(u => u.Train)], options.SamplingPower);
+        foreach (var (u, share) in data.Uses.Zip(shares))
         {
-            s.AppendLine(inv, $"| {u.Name} | {u.Source} | {u.Train} | {u.Validation} | {u.SkippedByReader} | {u.ExcludedByReader} | {u.CorruptImages} |");
+            s.AppendLine(inv, $"| {u.Name} | {u.Source} | {u.Train} | {100 * share:0.0}% | {u.Validation} | {u.SkippedByReader} | {u.ExcludedByReader} | {u.CorruptImages} |");
         }
 
         foreach (var u in data.Uses.Where(u => u.TeacherFilled.Count > 0))

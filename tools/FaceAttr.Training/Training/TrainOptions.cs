@@ -179,6 +179,8 @@ public sealed record TrainOptions
         ValidateFocalGamma(FocalGamma);
         ArgumentOutOfRangeException.ThrowIfNegative(BatchNormL1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(BatchNormL1, 0.01);
+        ArgumentOutOfRangeException.ThrowIfNegative(SamplingPower);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(SamplingPower, 1);
     }
 
     /// <summary>Throws unless every key is a loss term and every γ is in 0–5 (beyond 5 the modulation zeroes almost every gradient).</summary>
