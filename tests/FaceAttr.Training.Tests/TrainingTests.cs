@@ -94,7 +94,7 @@ public sealed class TrainingTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
-    public void ResumeContinuesFromTheCheckpointAndRefusesAnotherNetwork()
+    public void ResumeContinuesFromTheCheckpointAndRefusesAnotherNetworkOrRecipe()
     {
         TorchFixture.Ensure();
         var options = TrainOptions.Tiny with { Epochs = 2, BatchSize = 8, Threads = 1, LimitPerDataset = null };
@@ -117,6 +117,8 @@ public sealed class TrainingTests(ITestOutputHelper output) : IDisposable
         var wider = options with { Network = options.Network with { FeatureSize = 64 } };
         var ex = Assert.Throws<InvalidOperationException>(() => new Trainer(wider, data, folder).Run(resume: true));
         Assert.Contains("another network", ex.Message, StringComparison.Ordinal);
+        ex = Assert.Throws<InvalidOperationException>(() => new Trainer(options with { Seed = 7, SamplingPower = 1 }, data, folder).Run(resume: true));
+        Assert.Contains("(SamplingPower 0.5 → 1; Seed 1 → 7)", ex.Message, StringComparison.Ordinal);
         Assert.Throws<InvalidOperationException>(() => new Trainer(options, data, Path.Combine(_dir.FullName, "empty")).Run(resume: true));
     }
 
@@ -149,6 +151,6 @@ public sealed class TrainingTests(ITestOutputHelper output) : IDisposable
         var plainFolder = Path.Combine(_dir.FullName, "plain");
         new Trainer(options with { WeightAverageDecay = 0 }, data, plainFolder).Run();
         var ex = Assert.Throws<InvalidOperationException>(() => new Trainer(options with { Epochs = 3 }, data, plainFolder).Run(resume: true));
-        Assert.Contains("no weight average", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("WeightAverageDecay 0 → 0.9", ex.Message, StringComparison.Ordinal);
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using FaceAttr.Training.Data;
 using FaceAttr.Training.Losses;
 using FaceAttr.Training.Network;
@@ -242,7 +243,8 @@ public sealed class Trainer(TrainOptions options, TrainingData data, string outp
         }
     }
 
-    private sealed record CheckpointState(int Epoch, string Network, Dictionary<string, double[]> Balancer, List<EpochSummary> History, long AverageUpdates = 0);
+    // Recipe is null in checkpoints written before it was recorded; those are checked on the network alone.
+    private sealed record CheckpointState(int Epoch, string Network, Dictionary<string, double[]> Balancer, List<EpochSummary> History, long AverageUpdates = 0, JsonObject? Recipe = null);
 
     private static void SaveCheckpoint(string folder, TrainOptions options, FaceAttrNet net, TorchSharp.Modules.OptimizerHelper optimizer, TorchSharp.Modules.OptimizerHelper? balancerOptimizer, TaskBalancer balancer, WeightAverage? average, List<EpochSummary> history)
     {
@@ -251,7 +253,7 @@ public sealed class Trainer(TrainOptions options, TrainingData data, string outp
         optimizer.save_state_dict(Path.Combine(folder, "optimizer.bin.tmp"));
         balancerOptimizer?.save_state_dict(Path.Combine(folder, "balancer-optimizer.bin.tmp"));
         average?.Network.save(Path.Combine(folder, "average.bin.tmp"));
-        var state = new CheckpointState(history.Count, JsonSerializer.Serialize(options.Network), balancer.SaveState(), history, average?.Updates ?? 0);
+        var state = new CheckpointState(history.Count, JsonSerializer.Serialize(options.Network), balancer.SaveState(), history, average?.Updates ?? 0, ResumeRecipe.Of(options));
         File.WriteAllText(Path.Combine(folder, "state.json.tmp"), JsonSerializer.Serialize(state, Json));
         foreach (var name in new[] { "model.bin", "optimizer.bin", "balancer-optimizer.bin", "average.bin", "state.json" })
         {
@@ -276,6 +278,12 @@ public sealed class Trainer(TrainOptions options, TrainingData data, string outp
         if (state.Network != JsonSerializer.Serialize(options.Network))
         {
             throw new InvalidOperationException($"the checkpoint in {folder} was made with another network ({state.Network}); resume with the same options");
+        }
+
+        if (state.Recipe is not null && ResumeRecipe.Differences(state.Recipe, ResumeRecipe.Of(options)) is { Count: > 0 } differences)
+        {
+            throw new InvalidOperationException($"the checkpoint in {folder} was made with other training options ({string.Join("; ", differences)}); " +
+                "resume with the options it was made with (only the epoch and thread counts may change)");
         }
 
         net.load(Path.Combine(folder, "model.bin"));
