@@ -77,9 +77,9 @@ public sealed record TrainOptions
 
     /// <summary>
     /// Focal γ per loss term, 0–5 (a term not listed trains with plain cross-entropy, γ 0). Default none: the seed's
-    /// γ 1 on gender and the attributes cost accuracy on the real sets here — without it, two seeds each gained CelebA
-    /// gender +0.41 and +0.75, UTKFace gender +0.67 and +1.67 and the CelebA mean +0.38 and +0.50 points and lost
-    /// smiling −0.33 (docs/training.md, "Plain cross-entropy instead of focal loss"). Focal loss down-weights the easy
+    /// γ 1 on gender and the attributes cost accuracy on the real sets here — without it, each of three seeds gained
+    /// UTKFace gender and the CelebA mean, and on the mean CelebA gender +0.28, smiling −0.11 points (docs/training.md,
+    /// "Plain cross-entropy instead of focal loss"). Focal loss down-weights the easy
     /// majority-class faces, which moves the decision towards the rare class; accuracy rewards the opposite. It stays for
     /// a deployer's set where a rare class's recall matters more than accuracy.
     /// </summary>
