@@ -28,6 +28,7 @@ public sealed class GpioDeviceHostTests
         using var host = GpioDeviceHost.Open(Wired, rig.Time, () => rig.Controller);
         var wakes = 0;
         host.Presence.Wake += (_, _) => wakes++;
+        Assert.True(host.Presence.ShouldCapture(Rig.Start, facesPresent: false)); // the first frame starts the countdown
         Assert.False(host.Presence.ShouldCapture(Rig.Start.AddSeconds(10), facesPresent: false));
 
         rig.Advance(10_000);

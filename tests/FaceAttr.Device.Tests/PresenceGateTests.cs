@@ -12,7 +12,7 @@ public sealed class PresenceGateTests
     public void Without_a_sensor_the_gate_always_captures()
     {
         using var rig = new Rig();
-        using var gate = new PresenceGate(null, IdleAfter, rig.Time);
+        using var gate = new PresenceGate(null, IdleAfter);
         var sleeps = 0;
         gate.Sleep += (_, _) => sleeps++;
 
@@ -22,14 +22,15 @@ public sealed class PresenceGateTests
     }
 
     [Fact]
-    public void Empty_room_sleeps_exactly_idle_after_start()
+    public void Empty_room_sleeps_exactly_idle_after_the_first_frame()
     {
         using var rig = new Rig();
         using var sensor = new MotionSensor(rig.Controller, Pir, Settings, rig.Time);
-        using var gate = new PresenceGate(sensor, IdleAfter, rig.Time);
+        using var gate = new PresenceGate(sensor, IdleAfter);
         var sleeps = new List<DateTimeOffset>();
         gate.Sleep += (_, e) => sleeps.Add(e.At);
 
+        Assert.True(gate.ShouldCapture(Rig.Start, facesPresent: false));
         Assert.True(gate.ShouldCapture(Rig.Start.AddMilliseconds(29_900), facesPresent: false));
         Assert.False(gate.ShouldCapture(Rig.Start.AddSeconds(30), facesPresent: false));
         Assert.False(gate.ShouldCapture(Rig.Start.AddSeconds(31), facesPresent: false));
@@ -39,11 +40,26 @@ public sealed class PresenceGateTests
     }
 
     [Fact]
+    public void A_slow_start_still_analyses_for_idle_after_from_the_first_frame()
+    {
+        // On a loaded board the models can take longer to load than idleAfter: the first frame must still be analysed,
+        // or the device would sleep before ever seeing the people in front of it.
+        using var rig = new Rig();
+        using var sensor = new MotionSensor(rig.Controller, Pir, Settings, rig.Time);
+        using var gate = new PresenceGate(sensor, IdleAfter);
+        var firstFrame = Rig.Start.AddMinutes(2);
+
+        Assert.True(gate.ShouldCapture(firstFrame, facesPresent: false));
+        Assert.True(gate.ShouldCapture(firstFrame.AddMilliseconds(29_900), facesPresent: false));
+        Assert.False(gate.ShouldCapture(firstFrame.AddSeconds(30), facesPresent: false));
+    }
+
+    [Fact]
     public void Faces_keep_the_camera_awake_without_motion()
     {
         using var rig = new Rig();
         using var sensor = new MotionSensor(rig.Controller, Pir, Settings, rig.Time);
-        using var gate = new PresenceGate(sensor, IdleAfter, rig.Time);
+        using var gate = new PresenceGate(sensor, IdleAfter);
 
         // Someone reading the kiosk screen, standing still: the PIR sees nothing, the camera sees a face.
         Assert.True(gate.ShouldCapture(Rig.Start.AddSeconds(25), facesPresent: true));
@@ -57,9 +73,10 @@ public sealed class PresenceGateTests
     {
         using var rig = new Rig();
         using var sensor = new MotionSensor(rig.Controller, Pir, Settings, rig.Time);
-        using var gate = new PresenceGate(sensor, IdleAfter, rig.Time);
+        using var gate = new PresenceGate(sensor, IdleAfter);
         var wakes = new List<DateTimeOffset>();
         gate.Wake += (_, e) => wakes.Add(e.At);
+        Assert.True(gate.ShouldCapture(Rig.Start, facesPresent: false));
         rig.Advance(30_000);
         Assert.False(gate.ShouldCapture(rig.Time.GetUtcNow(), facesPresent: false));
 
@@ -76,7 +93,7 @@ public sealed class PresenceGateTests
     {
         using var rig = new Rig();
         using var sensor = new MotionSensor(rig.Controller, Pir, Settings, rig.Time);
-        using var gate = new PresenceGate(sensor, IdleAfter, rig.Time);
+        using var gate = new PresenceGate(sensor, IdleAfter);
 
         rig.Driver.Drive(Pir, PinValue.High);
         rig.Advance(60_000); // someone moving about for a minute
@@ -94,9 +111,10 @@ public sealed class PresenceGateTests
     {
         using var rig = new Rig();
         using var sensor = new MotionSensor(rig.Controller, Pir, Settings, rig.Time);
-        using var gate = new PresenceGate(sensor, IdleAfter, rig.Time);
+        using var gate = new PresenceGate(sensor, IdleAfter);
         var wakes = 0;
         gate.Wake += (_, _) => wakes++;
+        Assert.True(gate.ShouldCapture(Rig.Start, facesPresent: false));
         Assert.False(gate.ShouldCapture(Rig.Start.AddSeconds(40), facesPresent: false));
 
         gate.NotifyActivity(Rig.Start.AddSeconds(41));
@@ -111,7 +129,8 @@ public sealed class PresenceGateTests
     {
         using var rig = new Rig();
         using var sensor = new MotionSensor(rig.Controller, Pir, Settings, rig.Time);
-        var gate = new PresenceGate(sensor, IdleAfter, rig.Time);
+        var gate = new PresenceGate(sensor, IdleAfter);
+        Assert.True(gate.ShouldCapture(Rig.Start, facesPresent: false));
         Assert.False(gate.ShouldCapture(Rig.Start.AddSeconds(30), facesPresent: false));
         gate.Dispose();
 

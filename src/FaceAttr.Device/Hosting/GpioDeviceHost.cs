@@ -19,14 +19,14 @@ public sealed class GpioDeviceHost : IDisposable
 {
     private readonly List<string> _problems = [];
 
-    private GpioDeviceHost(TimeSpan idleAfter, TimeProvider time, GpioController? controller, MotionSensor? motion, StatusLed? led, TestButton? button, List<string> problems)
+    private GpioDeviceHost(TimeSpan idleAfter, GpioController? controller, MotionSensor? motion, StatusLed? led, TestButton? button, List<string> problems)
     {
         Controller = controller;
         Motion = motion;
         Led = led;
         Button = button;
         _problems = problems;
-        Presence = new PresenceGate(motion, idleAfter, time);
+        Presence = new PresenceGate(motion, idleAfter);
     }
 
     /// <summary>The controller, or null when no pin is configured or GPIO could not be opened.</summary>
@@ -51,7 +51,7 @@ public sealed class GpioDeviceHost : IDisposable
     /// Validates <paramref name="options"/>, creates the controller (only if a pin is set) and opens each configured part.
     /// </summary>
     /// <param name="options">The <c>FaceAttr:Device</c> options.</param>
-    /// <param name="time">Clock for debounce, hold, idle and LED patterns; <see cref="TimeProvider.System"/> on a device.</param>
+    /// <param name="time">Clock for debounce, hold and LED patterns (the idle countdown runs on frame times); <see cref="TimeProvider.System"/> on a device.</param>
     /// <param name="controllerFactory">
     /// Makes the controller; null uses <see cref="CreateController"/>. Tests pass <c>() =&gt; new GpioController(simulatedDriver)</c>.
     /// The host owns and disposes what it returns.
@@ -66,7 +66,7 @@ public sealed class GpioDeviceHost : IDisposable
         var problems = new List<string>();
         if (!options.HasAnyPin)
         {
-            return new GpioDeviceHost(idleAfter, time, null, null, null, null, problems);
+            return new GpioDeviceHost(idleAfter, null, null, null, null, problems);
         }
 
         GpioController controller;
@@ -77,7 +77,7 @@ public sealed class GpioDeviceHost : IDisposable
         catch (Exception ex) when (IsHardwareFault(ex))
         {
             problems.Add($"gpio unavailable: {Describe(ex)}");
-            return new GpioDeviceHost(idleAfter, time, null, null, null, null, problems);
+            return new GpioDeviceHost(idleAfter, null, null, null, null, problems);
         }
 
         var motion = options.MotionPin is { } motionPin
@@ -90,7 +90,7 @@ public sealed class GpioDeviceHost : IDisposable
         var button = options.ButtonPin is { } buttonPin
             ? TryOpen($"test button on GPIO{buttonPin}", problems, () => new TestButton(controller, buttonPin, options.ToTestButtonSettings(), time))
             : null;
-        return new GpioDeviceHost(idleAfter, time, controller, motion, led, button, problems);
+        return new GpioDeviceHost(idleAfter, controller, motion, led, button, problems);
     }
 
     /// <summary>

@@ -12,8 +12,10 @@ namespace FaceAttr.Device;
 /// </para>
 /// <para>
 /// The idle countdown starts when activity last stopped: the end of motion (after the sensor's hold), the last frame
-/// with faces, or a <see cref="NotifyActivity"/> call. It starts awake, so a freshly started device captures for
-/// <c>idleAfter</c> even in an empty room (installers see it working). Thread-safe.
+/// with faces, or a <see cref="NotifyActivity"/> call. It starts awake and the first countdown starts at the first
+/// frame, not at construction, so a freshly started device analyses frames for <c>idleAfter</c> even in an empty room
+/// (installers see it working) however long its models took to load: a slow board that counted from construction
+/// could go to sleep on its first frame without ever looking at the people in front of it. Thread-safe.
 /// </para>
 /// </remarks>
 public sealed class PresenceGate : IDisposable
@@ -21,20 +23,18 @@ public sealed class PresenceGate : IDisposable
     private readonly Lock _gate = new();
     private readonly MotionSensor? _sensor;
     private readonly TimeSpan _idleAfter;
-    private DateTimeOffset _lastActivity;
+    private DateTimeOffset _lastActivity = DateTimeOffset.MinValue;
     private bool _awake = true;
+    private bool _sawFrame;
 
     /// <summary>Creates the gate and subscribes to <paramref name="sensor"/> (unsubscribed on dispose; the sensor is not disposed).</summary>
     /// <param name="sensor">The PIR sensor, or null when none is fitted (then always awake).</param>
     /// <param name="idleAfter">Time without motion and faces before the pipeline may sleep; more than zero.</param>
-    /// <param name="time">Clock giving the start of the first countdown.</param>
-    public PresenceGate(MotionSensor? sensor, TimeSpan idleAfter, TimeProvider time)
+    public PresenceGate(MotionSensor? sensor, TimeSpan idleAfter)
     {
-        ArgumentNullException.ThrowIfNull(time);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(idleAfter, TimeSpan.Zero);
         _sensor = sensor;
         _idleAfter = idleAfter;
-        _lastActivity = time.GetUtcNow();
         if (sensor is not null)
         {
             sensor.Motion += OnMotion;
@@ -82,6 +82,13 @@ public sealed class PresenceGate : IDisposable
         bool awake;
         lock (_gate)
         {
+            if (!_sawFrame)
+            {
+                // The first frame starts the first countdown (see remarks).
+                _sawFrame = true;
+                _lastActivity = Max(_lastActivity, now);
+            }
+
             if (facesPresent || _sensor.IsMotion)
             {
                 _lastActivity = Max(_lastActivity, now);
