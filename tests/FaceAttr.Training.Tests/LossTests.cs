@@ -1,4 +1,5 @@
 using FaceAttr.Training.Losses;
+using FaceAttr.Training.Training;
 using static TorchSharp.torch;
 
 namespace FaceAttr.Training.Tests;
@@ -155,5 +156,61 @@ public sealed class LossTests
         var ex = Assert.ThrowsAny<ArgumentException>(() =>
             TaskBalancer.Create(BalanceKind.Uncertainty, ["age", "gender"], minWeights: new Dictionary<string, double> { [term] = weight }));
         Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+    }
+    [Fact]
+    public void ATaskScaleMultipliesTheWholeUncertaintyTermSoTheLearnedWeightCannotCancelIt()
+    {
+        // Scaling only the loss would be undone: the learned weight settles near 1/loss. Scaling the term k·(e^{−s}L + s)
+        // leaves s where it settles and multiplies the pull on the network by k.
+        string[] terms = ["attributes", "gender"];
+        using var plain = TaskBalancer.Create(BalanceKind.Uncertainty, terms);
+        using var scaled = TaskBalancer.Create(BalanceKind.Uncertainty, terms, scales: new Dictionary<string, double> { ["attributes"] = 11 });
+        foreach (var balancer in new[] { plain, scaled })
+        {
+            using var optimizer = optim.SGD(balancer.Parameters, 0.01);
+            for (var step = 0; step < 1000; step++)
+            {
+                using var scope = NewDisposeScope();
+                optimizer.zero_grad();
+                balancer.Combine(new Dictionary<string, Tensor> { ["attributes"] = tensor(0.5f), ["gender"] = tensor(0.5f) }).backward();
+                optimizer.step();
+            }
+        }
+
+        // Both settle near 1/0.5 = 2 per task; the scaled term reports (and pulls with) 11 times that.
+        Assert.InRange(plain.Weights()["attributes"], 1.8, 2.2);
+        Assert.Equal(11 * plain.Weights()["attributes"], scaled.Weights()["attributes"], 2);
+        Assert.Equal(plain.Weights()["gender"], scaled.Weights()["gender"], 5);
+
+        // The gradient reaching a network parameter through the term is 11 times larger.
+        var gradients = new List<float>();
+        foreach (var balancer in new[] { plain, scaled })
+        {
+            using var x = tensor(1f).requires_grad_();
+            using var loss = balancer.Combine(new Dictionary<string, Tensor> { ["attributes"] = x * 0.5f });
+            loss.backward();
+            gradients.Add(x.grad!.item<float>());
+        }
+
+        Assert.Equal(11 * gradients[0], gradients[1], 3);
+
+        // Fixed weighting: the weight times the scale.
+        using var fixedScaled = TaskBalancer.Create(BalanceKind.Fixed, terms, new Dictionary<string, double> { ["gender"] = 2 }, scales: new Dictionary<string, double> { ["gender"] = 3 });
+        using var combined = fixedScaled.Combine(new Dictionary<string, Tensor> { ["gender"] = tensor(0.5f) });
+        Assert.Equal(3f, combined.item<float>(), 5);
+        Assert.Equal(6.0, fixedScaled.Weights()["gender"], 6);
+    }
+
+    [Theory]
+    [InlineData("attrs", 2.0, "unknown loss term 'attrs'")]
+    [InlineData("attributes", 0.0, "must be in 0.1..20")]
+    [InlineData("attributes", 40.0, "must be in 0.1..20")]
+    public void ATaskScaleForAnUnknownTermOrOutOfRangeIsRefused(string term, double scale, string expected)
+    {
+        var ex = Assert.ThrowsAny<ArgumentException>(() =>
+            TaskBalancer.Create(BalanceKind.Uncertainty, ["attributes", "gender"], scales: new Dictionary<string, double> { [term] = scale }));
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+        var options = new TrainOptions { TaskScale = new Dictionary<string, double> { [term] = scale } };
+        Assert.ThrowsAny<ArgumentException>(options.Validate);
     }
 }

@@ -31,6 +31,9 @@ public sealed class TrainCommandTests(ITestOutputHelper output) : IDisposable
     [InlineData("--focal", "gender", "--focal: 'gender' is not TERM=W with a number W")]
     [InlineData("--focal", "gender=-1", "the focal gamma of 'gender' must be in 0..5")]
     [InlineData("--focal", "smile=1", "focal gamma for unknown loss term 'smile'")]
+    [InlineData("--task-scale", "attributes", "--task-scale: 'attributes' is not TERM=W with a number W")]
+    [InlineData("--task-scale", "attributes=40", "the task scale of 'attributes' must be in 0.1..20")]
+    [InlineData("--task-scale", "smile=2", "task scale for unknown loss term 'smile'")]
     public async Task AMalformedShapeFramingOrOptimizerValueIsAClearErrorBeforeAnyWork(string option, string value, string expected)
     {
         var (exit, _, stderr) = await ToolProcess.Run("train", "--celeba", _temp.Folder("none"), option, value, "--out", _temp.Folder("out"));
@@ -48,6 +51,8 @@ public sealed class TrainCommandTests(ITestOutputHelper output) : IDisposable
     [InlineData("--focal", "gender=1,attributes=1", "FocalGamma", "gender=1,attributes=1")] // the seed's focal loss
     [InlineData("--focal", "none", "FocalGamma", "")]
     [InlineData("--focal", "attributes=0,expression=2", "FocalGamma", "attributes=0,expression=2")]
+    [InlineData("--task-scale", null, "TaskScale", "")]
+    [InlineData("--task-scale", "attributes=11", "TaskScale", "attributes=11")]
     public async Task PerTermValuesAreTheFullConfigurationsUnlessToldOtherwiseAndAreRecorded(string option, string? value, string configProperty, string recorded)
     {
         var celeba = TestPaths.DataOrFailInCi("celeba");

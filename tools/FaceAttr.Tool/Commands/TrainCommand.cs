@@ -45,6 +45,7 @@ public static class TrainCommand
         var balance = new Option<string>("--balance") { Description = "uncertainty, dwa or fixed task weighting", DefaultValueFactory = _ => "uncertainty" };
         balance.AcceptOnlyFromAmong("uncertainty", "dwa", "fixed");
         var minWeight = new Option<string?>("--min-weight") { Description = $"Floor under learned uncertainty weights, TERM=W comma-separated (default age=1; none = no floor; terms: {string.Join(", ", HeadSet.LossTerms)})" };
+        var taskScale = new Option<string?>("--task-scale") { Description = $"How many tasks a loss term counts as, TERM=K comma-separated, 0.1–20 (default none: each term counts once; attributes=11 gives each of the 11 attributes the pull of one head; terms: {string.Join(", ", HeadSet.LossTerms)})" };
         var focal = new Option<string?>("--focal") { Description = $"Focal γ per loss term, TERM=G comma-separated (default none: plain cross-entropy everywhere, e.g. gender=1,attributes=1 for the seed's focal loss; terms: {string.Join(", ", HeadSet.LossTerms)})" };
         var bnL1 = new Option<double>("--bn-l1") { Description = "Sparsity pull λ on BatchNorm scales for later pruning (network slimming; e.g. 1e-4, 0 = off)", DefaultValueFactory = _ => 0 };
         var samplingPower = new Option<double?>("--sampling-power") { Description = "How datasets of different sizes are mixed: each draw picks a set with probability ∝ size^P, 0–1 (default 0.5; 1 = in proportion to size, 0 = equally)" };
@@ -58,7 +59,7 @@ public static class TrainCommand
         var command = new Command("train", "Train the multi-task face-attribute network (TorchSharp) on labeled faces")
         {
             celeba, utkface, expressions, rafdb, manifests, teacherLabels, teacherHeads, teacherMin, output, config, epochs, batch, lr, optimizer, weightDecay, weightAverage, ageL1, widths, featureSize, inputSize, cropScale, activation, balance,
-            minWeight, focal, samplingPower, classWeights, bnL1, seed, threads, limit, resume, cache, bundle,
+            minWeight, taskScale, focal, samplingPower, classWeights, bnL1, seed, threads, limit, resume, cache, bundle,
         };
         command.SetAction(parse =>
         {
@@ -73,6 +74,13 @@ public static class TrainCommand
             if (parsedMinWeights.Error is { } minWeightError)
             {
                 Console.Error.WriteLine($"faceattr train: --min-weight: {minWeightError}");
+                return 2;
+            }
+
+            var parsedTaskScale = ParseTermValues(parse.GetValue(taskScale), example: "attributes=11");
+            if (parsedTaskScale.Error is { } taskScaleError)
+            {
+                Console.Error.WriteLine($"faceattr train: --task-scale: {taskScaleError}");
                 return 2;
             }
 
@@ -104,6 +112,7 @@ public static class TrainCommand
                 AgeL1Weight = parse.GetValue(ageL1) ?? options.AgeL1Weight,
                 Balance = parse.GetValue(balance) switch { "dwa" => BalanceKind.Dwa, "fixed" => BalanceKind.Fixed, _ => BalanceKind.Uncertainty },
                 MinTaskWeight = parsedMinWeights.Values ?? options.MinTaskWeight,
+                TaskScale = parsedTaskScale.Values ?? options.TaskScale,
                 FocalGamma = parsedFocal.Values ?? options.FocalGamma,
                 SamplingPower = parse.GetValue(samplingPower) ?? options.SamplingPower,
                 ClassWeights = parse.GetValue(classWeights),
@@ -156,7 +165,7 @@ public static class TrainCommand
     }
 
     /// <summary>
-    /// "age=1,gender=0.5" as values per loss term (weight floors for --min-weight, focal γ for --focal); "none" as no
+    /// "age=1,gender=0.5" as values per loss term (weight floors for --min-weight, task scales for --task-scale, focal γ for --focal); "none" as no
     /// values at all; nothing for no text (the configuration's own); an error, quoting <paramref name="example"/>, for text
     /// that is not TERM=number.
     /// Whether the terms exist and the values are in range is <see cref="TrainOptions.Validate"/>'s to say.

@@ -20,22 +20,55 @@ public enum BalanceKind
 /// <summary>Combines the per-head losses of a batch into the loss that is back-propagated.</summary>
 public abstract class TaskBalancer : IDisposable
 {
+    private IReadOnlyDictionary<string, double> _scales = new Dictionary<string, double>();
+
     /// <summary>
     /// Creates the balancer for <paramref name="kind"/> over <paramref name="terms"/>. <paramref name="minWeights"/> sets a
     /// floor under the weight uncertainty weighting may learn for a term (ignored by the other kinds, whose weights are
-    /// not learned).
+    /// not learned). <paramref name="scales"/> makes a term count as that many tasks (see <see cref="ValidateScales"/>).
     /// </summary>
     public static TaskBalancer Create(
         BalanceKind kind,
         IReadOnlyList<string> terms,
         IReadOnlyDictionary<string, double>? fixedWeights = null,
-        IReadOnlyDictionary<string, double>? minWeights = null) => kind switch
+        IReadOnlyDictionary<string, double>? minWeights = null,
+        IReadOnlyDictionary<string, double>? scales = null)
     {
-        BalanceKind.Fixed => new FixedBalancer(terms, fixedWeights),
-        BalanceKind.Uncertainty => new UncertaintyBalancer(terms, minWeights),
-        BalanceKind.Dwa => new DwaBalancer(terms),
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
-    };
+        ValidateScales(terms, scales);
+        TaskBalancer balancer = kind switch
+        {
+            BalanceKind.Fixed => new FixedBalancer(terms, fixedWeights),
+            BalanceKind.Uncertainty => new UncertaintyBalancer(terms, minWeights),
+            BalanceKind.Dwa => new DwaBalancer(terms),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+        };
+        balancer._scales = scales ?? new Dictionary<string, double>();
+        return balancer;
+    }
+
+    /// <summary>
+    /// Throws unless every key of <paramref name="scales"/> is one of <paramref name="terms"/> and every scale is in 0.1–20.
+    /// A scale k multiplies the term's whole contribution, k·(weighted loss), so it counts as k tasks: with uncertainty
+    /// weighting, k·(e^{−s}·L + s), which scaling L alone would not do, because the learned weight settles near 1/L and
+    /// cancels any factor on the loss. The attribute term is the mean over its attributes; a scale of their number gives
+    /// each attribute the pull on the shared layers of one head.
+    /// </summary>
+    public static void ValidateScales(IReadOnlyList<string> terms, IReadOnlyDictionary<string, double>? scales)
+    {
+        ArgumentNullException.ThrowIfNull(terms);
+        foreach (var (term, scale) in scales ?? new Dictionary<string, double>())
+        {
+            if (!terms.Contains(term))
+            {
+                throw new ArgumentException($"task scale for unknown loss term '{term}'; terms are {string.Join(", ", terms)}", nameof(scales));
+            }
+
+            if (!(scale is >= 0.1 and <= 20))
+            {
+                throw new ArgumentOutOfRangeException(nameof(scales), scale, $"the task scale of '{term}' must be in 0.1..20");
+            }
+        }
+    }
 
     // Uncertainty weighting clamps log-variances to [−1.5, 3] (weights 0.05–4.5): as a loss nears zero, unclamped
     // weighting drives its weight (and so the effective learning rate) to infinity and the run diverges.
@@ -70,13 +103,36 @@ public abstract class TaskBalancer : IDisposable
     public virtual IEnumerable<Parameter> Parameters => [];
 
     /// <summary>The combined loss (scalar) of <paramref name="losses"/> (scalars keyed by term; absent terms count 0).</summary>
-    public abstract Tensor Combine(IReadOnlyDictionary<string, Tensor> losses);
+    public Tensor Combine(IReadOnlyDictionary<string, Tensor> losses)
+    {
+        ArgumentNullException.ThrowIfNull(losses);
+        Tensor? total = null;
+        foreach (var (term, loss) in losses)
+        {
+            var weighted = Weigh(term, loss);
+            if (_scales.TryGetValue(term, out var scale))
+            {
+                weighted *= scale;
+            }
+
+            total = total is null ? weighted : total + weighted;
+        }
+
+        return total ?? zeros(1).squeeze();
+    }
+
+    /// <summary>One term's contribution before its task scale.</summary>
+    protected abstract Tensor Weigh(string term, Tensor loss);
 
     /// <summary>Called after each epoch with that epoch's mean loss per term.</summary>
     public virtual void EndEpoch(IReadOnlyDictionary<string, double> epochLosses) { }
 
-    /// <summary>The effective weight of each term now (for the report and the progress display).</summary>
-    public abstract IReadOnlyDictionary<string, double> Weights();
+    /// <summary>The effective weight of each term now, task scale included (for the report and the progress display).</summary>
+    public IReadOnlyDictionary<string, double> Weights() =>
+        TermWeights().ToDictionary(p => p.Key, p => p.Value * _scales.GetValueOrDefault(p.Key, 1.0), StringComparer.Ordinal);
+
+    /// <summary>The weight of each term before its task scale.</summary>
+    protected abstract IReadOnlyDictionary<string, double> TermWeights();
 
     /// <summary>State to put in a checkpoint.</summary>
     public abstract Dictionary<string, double[]> SaveState();
@@ -102,25 +158,13 @@ internal sealed class FixedBalancer(IReadOnlyList<string> terms, IReadOnlyDictio
 
     public override IReadOnlyList<string> Terms => terms;
 
-    public override Tensor Combine(IReadOnlyDictionary<string, Tensor> losses) => Sum(losses, (t, l) => l * _weights[t]);
+    protected override Tensor Weigh(string term, Tensor loss) => loss * _weights[term];
 
-    public override IReadOnlyDictionary<string, double> Weights() => _weights;
+    protected override IReadOnlyDictionary<string, double> TermWeights() => _weights;
 
     public override Dictionary<string, double[]> SaveState() => new() { ["weights"] = [.. terms.Select(t => _weights[t])] };
 
     public override void LoadState(IReadOnlyDictionary<string, double[]> state) { }
-
-    internal static Tensor Sum(IReadOnlyDictionary<string, Tensor> losses, Func<string, Tensor, Tensor> weigh)
-    {
-        Tensor? total = null;
-        foreach (var (term, loss) in losses)
-        {
-            var weighted = weigh(term, loss);
-            total = total is null ? weighted : total + weighted;
-        }
-
-        return total ?? zeros(1).squeeze();
-    }
 }
 
 /// <summary>Uncertainty weighting with one learned log-variance per term.</summary>
@@ -149,14 +193,14 @@ internal sealed class UncertaintyBalancer : TaskBalancer
 
     public override IEnumerable<Parameter> Parameters => [_logVars];
 
-    public override Tensor Combine(IReadOnlyDictionary<string, Tensor> losses) => FixedBalancer.Sum(losses, (t, l) =>
+    protected override Tensor Weigh(string term, Tensor loss)
     {
-        var i = _indexOf[t];
+        var i = _indexOf[term];
         var s = _logVars[i].clamp(MinLogVar, _maxLogVars[i]);
-        return (l * (-s).exp()) + s;
-    });
+        return (loss * (-s).exp()) + s;
+    }
 
-    public override IReadOnlyDictionary<string, double> Weights()
+    protected override IReadOnlyDictionary<string, double> TermWeights()
     {
         using var _ = NewDisposeScope();
         var logVars = _logVars.detach().data<float>().ToArray();
@@ -194,7 +238,7 @@ internal sealed class DwaBalancer(IReadOnlyList<string> terms) : TaskBalancer
 
     public override IReadOnlyList<string> Terms => terms;
 
-    public override Tensor Combine(IReadOnlyDictionary<string, Tensor> losses) => FixedBalancer.Sum(losses, (t, l) => l * _weights[t]);
+    protected override Tensor Weigh(string term, Tensor loss) => loss * _weights[term];
 
     public override void EndEpoch(IReadOnlyDictionary<string, double> epochLosses)
     {
@@ -213,7 +257,7 @@ internal sealed class DwaBalancer(IReadOnlyList<string> terms) : TaskBalancer
         _weights = exps.ToDictionary(p => p.Key, p => terms.Count * p.Value / sum);
     }
 
-    public override IReadOnlyDictionary<string, double> Weights() => _weights;
+    protected override IReadOnlyDictionary<string, double> TermWeights() => _weights;
 
     public override Dictionary<string, double[]> SaveState()
     {

@@ -76,6 +76,14 @@ public sealed record TrainOptions
     public IReadOnlyDictionary<string, double> MinTaskWeight { get; init; } = new Dictionary<string, double> { [HeadSet.Age] = 1.0 };
 
     /// <summary>
+    /// How many tasks a loss term counts as, per term, 0.1–20 (a term not listed counts as 1). The attribute term is the mean
+    /// over its 11 attributes, so by default each attribute pulls on the shared layers with a eleventh of a head's weight;
+    /// <c>attributes=11</c> gives each the pull of one head. See <see cref="TaskBalancer.ValidateScales"/> for why this
+    /// scales the weighted term rather than the loss.
+    /// </summary>
+    public IReadOnlyDictionary<string, double> TaskScale { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>
     /// Focal γ per loss term, 0–5 (a term not listed trains with plain cross-entropy, γ 0). Default none: the seed's
     /// γ 1 on gender and the attributes cost accuracy on the real sets here — without it, each of three seeds gained
     /// UTKFace gender and the CelebA mean, and on the mean CelebA gender +0.28, smiling −0.11 points (docs/training.md,
@@ -176,6 +184,7 @@ public sealed record TrainOptions
         ArgumentOutOfRangeException.ThrowIfNegative(WeightAverageDecay);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(WeightAverageDecay, 0.9999);
         TaskBalancer.ValidateMinWeights(HeadSet.LossTerms, MinTaskWeight);
+        TaskBalancer.ValidateScales(HeadSet.LossTerms, TaskScale);
         ValidateFocalGamma(FocalGamma);
         ArgumentOutOfRangeException.ThrowIfNegative(BatchNormL1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(BatchNormL1, 0.01);

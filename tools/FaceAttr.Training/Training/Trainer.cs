@@ -74,7 +74,7 @@ public sealed class Trainer(TrainOptions options, TrainingData data, string outp
             net.load_state_dict(initial.state_dict(), strict: true);
         }
 
-        using var balancer = TaskBalancer.Create(options.Balance, HeadSet.LossTerms, minWeights: options.MinTaskWeight);
+        using var balancer = TaskBalancer.Create(options.Balance, HeadSet.LossTerms, minWeights: options.MinTaskWeight, scales: options.TaskScale);
         if (InitialBalancerState is not null)
         {
             balancer.LoadState(InitialBalancerState);
