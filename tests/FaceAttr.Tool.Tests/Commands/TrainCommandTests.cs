@@ -51,8 +51,9 @@ public sealed class TrainCommandTests(ITestOutputHelper output) : IDisposable
     [InlineData("--focal", "gender=1,attributes=1", "FocalGamma", "gender=1,attributes=1")] // the seed's focal loss
     [InlineData("--focal", "none", "FocalGamma", "")]
     [InlineData("--focal", "attributes=0,expression=2", "FocalGamma", "attributes=0,expression=2")]
-    [InlineData("--task-scale", null, "TaskScale", "")]
-    [InlineData("--task-scale", "attributes=11", "TaskScale", "attributes=11")]
+    [InlineData("--task-scale", null, "TaskScale", "attributes=11")] // each attribute pulls like one head
+    [InlineData("--task-scale", "none", "TaskScale", "")]
+    [InlineData("--task-scale", "attributes=4,gender=2", "TaskScale", "attributes=4,gender=2")]
     public async Task PerTermValuesAreTheFullConfigurationsUnlessToldOtherwiseAndAreRecorded(string option, string? value, string configProperty, string recorded)
     {
         var celeba = TestPaths.DataOrFailInCi("celeba");

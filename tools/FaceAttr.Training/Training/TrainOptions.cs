@@ -76,12 +76,14 @@ public sealed record TrainOptions
     public IReadOnlyDictionary<string, double> MinTaskWeight { get; init; } = new Dictionary<string, double> { [HeadSet.Age] = 1.0 };
 
     /// <summary>
-    /// How many tasks a loss term counts as, per term, 0.1–20 (a term not listed counts as 1). The attribute term is the mean
-    /// over its 11 attributes, so by default each attribute pulls on the shared layers with a eleventh of a head's weight;
-    /// <c>attributes=11</c> gives each the pull of one head. See <see cref="TaskBalancer.ValidateScales"/> for why this
-    /// scales the weighted term rather than the loss.
+    /// How many tasks a loss term counts as, per term, 0.1–20 (a term not listed counts as 1). Default: the attribute
+    /// term counts as its 11 attributes. It is the mean over them, so unscaled each attribute pulled on the shared layers
+    /// with an eleventh of a head's weight and most were underfit (mouth open 88% right on its own training faces); with
+    /// each pulling like one head, two seeds gained 1.2–1.3 points of the CelebA mean, smiling and CelebA gender, and lost
+    /// 0.8–2.2 points of UTKFace gender and 1.4–3.3 of expression (docs/training.md, "Each attribute pulls like one head"). See
+    /// <see cref="TaskBalancer.ValidateScales"/> for why this scales the weighted term rather than the loss.
     /// </summary>
-    public IReadOnlyDictionary<string, double> TaskScale { get; init; } = new Dictionary<string, double>();
+    public IReadOnlyDictionary<string, double> TaskScale { get; init; } = new Dictionary<string, double> { [HeadSet.Binary] = HeadSet.DefaultBinary.Count };
 
     /// <summary>
     /// Focal γ per loss term, 0–5 (a term not listed trains with plain cross-entropy, γ 0). Default none: the seed's
@@ -153,8 +155,8 @@ public sealed record TrainOptions
 
     /// <summary>
     /// These options with the recipe from before the 2026-11-27 and -28 defaults: live weights (no moving average), age L1 weight
-    /// 0.5, no age floor and focal γ 1 on gender and the attributes. For configurations whose figures were measured that
-    /// way (the tiny run, the prune fine-tune).
+    /// 0.5, no age floor, focal γ 1 on gender and the attributes, and every loss term counting once. For configurations
+    /// whose figures were measured that way (the tiny run, the prune fine-tune).
     /// </summary>
     public TrainOptions WithEarlierRecipe() => this with
     {
@@ -162,6 +164,7 @@ public sealed record TrainOptions
         AgeL1Weight = 0.5,
         MinTaskWeight = new Dictionary<string, double>(),
         FocalGamma = new Dictionary<string, double> { [HeadSet.Gender] = 1.0, [HeadSet.Binary] = 1.0 },
+        TaskScale = new Dictionary<string, double>(),
     };
 
     /// <summary>Throws when a field is out of range.</summary>
