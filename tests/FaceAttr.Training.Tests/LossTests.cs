@@ -128,14 +128,7 @@ public sealed class LossTests
         using var floored = TaskBalancer.Create(BalanceKind.Uncertainty, terms, minWeights: new Dictionary<string, double> { ["age"] = 1 });
         foreach (var balancer in new[] { free, floored })
         {
-            using var optimizer = optim.SGD(balancer.Parameters, 0.1);
-            for (var step = 0; step < 200; step++)
-            {
-                using var scope = NewDisposeScope();
-                optimizer.zero_grad();
-                balancer.Combine(new Dictionary<string, Tensor> { ["age"] = tensor(10f), ["gender"] = tensor(10f) }).backward();
-                optimizer.step();
-            }
+            Settle(balancer, new() { ["age"] = 10f, ["gender"] = 10f }, learningRate: 0.1, steps: 200);
         }
 
         Assert.True(free.Weights()["age"] < 0.2, $"free age weight {free.Weights()["age"]}");
@@ -167,14 +160,7 @@ public sealed class LossTests
         using var scaled = TaskBalancer.Create(BalanceKind.Uncertainty, terms, scales: new Dictionary<string, double> { ["attributes"] = 11 });
         foreach (var balancer in new[] { plain, scaled })
         {
-            using var optimizer = optim.SGD(balancer.Parameters, 0.01);
-            for (var step = 0; step < 1000; step++)
-            {
-                using var scope = NewDisposeScope();
-                optimizer.zero_grad();
-                balancer.Combine(new Dictionary<string, Tensor> { ["attributes"] = tensor(0.5f), ["gender"] = tensor(0.5f) }).backward();
-                optimizer.step();
-            }
+            Settle(balancer, new() { ["attributes"] = 0.5f, ["gender"] = 0.5f }, learningRate: 0.01, steps: 1000);
         }
 
         // Both settle near 1/0.5 = 2 per task; the scaled term reports (and pulls with) 11 times that.
@@ -212,5 +198,18 @@ public sealed class LossTests
         Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
         var options = new TrainOptions { TaskScale = new Dictionary<string, double> { [term] = scale } };
         Assert.ThrowsAny<ArgumentException>(options.Validate);
+    }
+
+    /// <summary>Trains only the balancer's own parameters on constant losses, so its learned weights settle.</summary>
+    private static void Settle(TaskBalancer balancer, Dictionary<string, float> losses, double learningRate, int steps)
+    {
+        using var optimizer = optim.SGD(balancer.Parameters, learningRate);
+        for (var step = 0; step < steps; step++)
+        {
+            using var scope = NewDisposeScope();
+            optimizer.zero_grad();
+            balancer.Combine(losses.ToDictionary(p => p.Key, p => tensor(p.Value))).backward();
+            optimizer.step();
+        }
     }
 }

@@ -53,22 +53,8 @@ public abstract class TaskBalancer : IDisposable
     /// cancels any factor on the loss. The attribute term is the mean over its attributes; a scale of their number gives
     /// each attribute the pull on the shared layers of one head.
     /// </summary>
-    public static void ValidateScales(IReadOnlyList<string> terms, IReadOnlyDictionary<string, double>? scales)
-    {
-        ArgumentNullException.ThrowIfNull(terms);
-        foreach (var (term, scale) in scales ?? new Dictionary<string, double>())
-        {
-            if (!terms.Contains(term))
-            {
-                throw new ArgumentException($"task scale for unknown loss term '{term}'; terms are {string.Join(", ", terms)}", nameof(scales));
-            }
-
-            if (!(scale is >= 0.1 and <= 20))
-            {
-                throw new ArgumentOutOfRangeException(nameof(scales), scale, $"the task scale of '{term}' must be in 0.1..20");
-            }
-        }
-    }
+    public static void ValidateScales(IReadOnlyList<string> terms, IReadOnlyDictionary<string, double>? scales) =>
+        PerTermValues.Validate(terms, scales, "task scale", scale => scale is >= 0.1 and <= 20, "in 0.1..20", nameof(scales));
 
     // Uncertainty weighting clamps log-variances to [−1.5, 3] (weights 0.05–4.5): as a loss nears zero, unclamped
     // weighting drives its weight (and so the effective learning rate) to infinity and the run diverges.
@@ -79,22 +65,9 @@ public abstract class TaskBalancer : IDisposable
     /// Throws unless every key of <paramref name="minWeights"/> is one of <paramref name="terms"/> and every floor is above
     /// 0 and no higher than the largest weight uncertainty weighting can give (e^1.5 ≈ 4.48).
     /// </summary>
-    public static void ValidateMinWeights(IReadOnlyList<string> terms, IReadOnlyDictionary<string, double>? minWeights)
-    {
-        ArgumentNullException.ThrowIfNull(terms);
-        foreach (var (term, weight) in minWeights ?? new Dictionary<string, double>())
-        {
-            if (!terms.Contains(term))
-            {
-                throw new ArgumentException($"minimum weight for unknown loss term '{term}'; terms are {string.Join(", ", terms)}", nameof(minWeights));
-            }
-
-            if (!(weight > 0) || -Math.Log(weight) < MinLogVar)
-            {
-                throw new ArgumentOutOfRangeException(nameof(minWeights), weight, $"the minimum weight of '{term}' must be above 0 and at most {Math.Exp(-MinLogVar):0.##}");
-            }
-        }
-    }
+    public static void ValidateMinWeights(IReadOnlyList<string> terms, IReadOnlyDictionary<string, double>? minWeights) =>
+        PerTermValues.Validate(
+            terms, minWeights, "minimum weight", weight => weight > 0 && -Math.Log(weight) >= MinLogVar, $"above 0 and at most {Math.Exp(-MinLogVar):0.##}", nameof(minWeights));
 
     /// <summary>Loss terms in order.</summary>
     public abstract IReadOnlyList<string> Terms { get; }

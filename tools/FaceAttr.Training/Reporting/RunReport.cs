@@ -72,7 +72,7 @@ public static class RunReport
         s.AppendLine("# Training run").AppendLine();
         s.AppendLine(inv, $"- {result.History.Count} epochs ({result.ResumedFrom} resumed), {result.Seconds / 60:0.0} min this invocation, {result.ParameterCount:N0} parameters");
         s.AppendLine(inv, $"- network: input {options.Network.InputSize}, widths [{string.Join(", ", options.Network.Widths)}], feature {options.Network.FeatureSize}, {options.Network.Activation}, crop box × {options.Network.CropScale}");
-        s.AppendLine(inv, $"- optimizer {options.Optimizer} lr {options.LearningRate} weight decay {options.WeightDecay} batch {options.BatchSize}, weight average {(options.WeightAverageDecay > 0 ? options.WeightAverageDecay.ToString(inv) : "off")}, balance {options.Balance}{MinimumWeights(options)}{TaskScales(options)}, age L1 {options.AgeL1Weight.ToString(inv)}, class weights {options.ClassWeights}, coarse expression epochs {options.ExpressionCoarseEpochs}, seed {options.Seed}");
+        s.AppendLine(inv, $"- optimizer {options.Optimizer} lr {options.LearningRate} weight decay {options.WeightDecay} batch {options.BatchSize}, weight average {(options.WeightAverageDecay > 0 ? options.WeightAverageDecay.ToString(inv) : "off")}, balance {options.Balance}{PerTerm("minimum weights", options.MinTaskWeight)}{PerTerm("task scales", options.TaskScale)}, age L1 {options.AgeL1Weight.ToString(inv)}, class weights {options.ClassWeights}, coarse expression epochs {options.ExpressionCoarseEpochs}, seed {options.Seed}");
         s.AppendLine(inv, $"- {runtime}").AppendLine();
         s.AppendLine("## Data").AppendLine();
         s.AppendLine(inv, $"| dataset | source | train | share of draws (size^{options.SamplingPower}) | validation | skipped by reader | excluded | corrupt images |");
@@ -121,11 +121,7 @@ public static class RunReport
         return s.ToString();
     }
 
-    private static string TaskScales(TrainOptions options) => options.TaskScale.Count == 0
+    private static string PerTerm(string label, IReadOnlyDictionary<string, double> values) => values.Count == 0
         ? string.Empty
-        : " (task scales " + string.Join(", ", options.TaskScale.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key} {p.Value}"))) + ")";
-
-    private static string MinimumWeights(TrainOptions options) => options.MinTaskWeight.Count == 0
-        ? string.Empty
-        : " (minimum weights " + string.Join(", ", options.MinTaskWeight.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key} {p.Value}"))) + ")";
+        : $" ({label} " + string.Join(", ", values.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key} {p.Value}"))) + ")";
 }

@@ -196,19 +196,6 @@ public sealed record TrainOptions
     }
 
     /// <summary>Throws unless every key is a loss term and every γ is in 0–5 (beyond 5 the modulation zeroes almost every gradient).</summary>
-    private static void ValidateFocalGamma(IReadOnlyDictionary<string, double> gammas)
-    {
-        foreach (var (term, gamma) in gammas)
-        {
-            if (!HeadSet.LossTerms.Contains(term))
-            {
-                throw new ArgumentException($"focal gamma for unknown loss term '{term}'; terms are {string.Join(", ", HeadSet.LossTerms)}", nameof(gammas));
-            }
-
-            if (!(gamma is >= 0 and <= 5))
-            {
-                throw new ArgumentOutOfRangeException(nameof(gammas), gamma, $"the focal gamma of '{term}' must be in 0..5");
-            }
-        }
-    }
+    private static void ValidateFocalGamma(IReadOnlyDictionary<string, double> gammas) =>
+        PerTermValues.Validate(HeadSet.LossTerms, gammas, "focal gamma", gamma => gamma is >= 0 and <= 5, "in 0..5", nameof(gammas));
 }
