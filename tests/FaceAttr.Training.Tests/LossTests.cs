@@ -150,6 +150,7 @@ public sealed class LossTests
             TaskBalancer.Create(BalanceKind.Uncertainty, ["age", "gender"], minWeights: new Dictionary<string, double> { [term] = weight }));
         Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
     }
+
     [Fact]
     public void ATaskScaleMultipliesTheWholeUncertaintyTermSoTheLearnedWeightCannotCancelIt()
     {

@@ -80,7 +80,9 @@ public sealed record TrainOptions
     /// term counts as its 11 attributes. It is the mean over them, so unscaled each attribute pulled on the shared layers
     /// with an eleventh of a head's weight and most were underfit (mouth open 88% right on its own training faces); with
     /// each pulling like one head, two seeds gained 1.2–1.3 points of the CelebA mean, smiling and CelebA gender, and lost
-    /// 0.8–2.2 points of UTKFace gender and 1.4–3.3 of expression (docs/training.md, "Each attribute pulls like one head"). See
+    /// 0.8–2.2 points of UTKFace gender and 1.4–3.3 of expression (docs/training.md, "Each attribute pulls like one head").
+    /// Counting gender twice as well won back 0.9 points of UTKFace gender but cost CelebA gender, smiling and expression
+    /// on the same two seeds, so it is not in the default ("Gender counted twice on top"). See
     /// <see cref="TaskBalancer.ValidateScales"/> for why this scales the weighted term rather than the loss.
     /// </summary>
     public IReadOnlyDictionary<string, double> TaskScale { get; init; } = new Dictionary<string, double> { [HeadSet.Binary] = HeadSet.DefaultBinary.Count };
