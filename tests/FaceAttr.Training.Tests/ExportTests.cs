@@ -194,6 +194,53 @@ public sealed class ExportTests(ITestOutputHelper output) : IDisposable
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
+    public void AGenderBranchExportsAndMatchesTorchSharp(bool flipAverage)
+    {
+        var crops = RealCrops(64);
+        if (crops is null)
+        {
+            output.WriteLine($"real face data absent at {TestPaths.Data}: gender branch export not checked (CI fails here instead)");
+            return;
+        }
+
+        TorchFixture.Ensure();
+        using var net = TrainedLookingNetwork(crops, shape: new NetworkOptions { GenderBranch = 32 });
+        var exported = FaceAttrNetExporter.Export(net, new ExportOptions { FlipAverage = flipAverage });
+        var branch = exported.Model.Graph.Node.Single(n => n.OpType == "Gemm" && n.Input[1].StartsWith("gender_fc", StringComparison.Ordinal));
+        Assert.Equal(192 * 4 * 4, exported.Model.Graph.Initializer.Single(i => i.Name == branch.Input[1]).Dims[1]);
+
+        using var normalised = Normalised(crops);
+        var plain = net.forward(normalised);
+        var logits = plain.Gender;
+        var expression = plain.Expression;
+        if (flipAverage)
+        {
+            // The branch ends in a linear head too, so averaging its hidden layer over the mirror is the mean of the logits.
+            var mirror = net.forward(normalised.flip(3));
+            logits = (logits + mirror.Gender) / 2;
+            expression = (expression + mirror.Expression) / 2;
+            var moved = ModuleEmitter.Values(plain.Gender.softmax(1)).Zip(ModuleEmitter.Values(logits.softmax(1)), (a, b) => Math.Abs(a - b)).Max();
+            Assert.True(moved > 2e-4, $"the mirror moves gender by only {moved}: this check could not tell averaging from none");
+        }
+
+        var byName = RunOnnx(exported, crops, flipAverage ? "branch-flip" : "branch");
+        foreach (var (head, expected) in new[] { ("gender", ModuleEmitter.Values(logits.softmax(1))), ("expression", ModuleEmitter.Values(expression.softmax(1))) })
+        {
+            Assert.Equal(expected.Length, byName[head].Length);
+            var worst = expected.Zip(byName[head], (e, a) => Math.Abs(e - a)).Max();
+            output.WriteLine($"{head}: max |onnx - torch| = {worst:E2}");
+            Assert.True(worst <= 1e-4, $"{head}: max difference {worst} exceeds the parity budget");
+        }
+
+        // A random backbone varies little from face to face; ten times the parity budget still rules out a constant answer.
+        var male = byName["gender"].Where((_, i) => i % 2 == 1).ToArray();
+        output.WriteLine($"P(male) from {male.Min():0.0000} to {male.Max():0.0000}");
+        Assert.True(male.Max() - male.Min() > 1e-3f, "the branch should answer differently for different faces");
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
     public void AnAveragedExportAnswersTheMeanOfItsNetworksInEveryHead(bool flipAverage)
     {
         var crops = RealCrops(64);
@@ -288,10 +335,10 @@ public sealed class ExportTests(ITestOutputHelper output) : IDisposable
     }
 
     /// <summary>A random network made to look trained: BN running statistics from real faces, non-trivial γ, β and PReLU slopes.</summary>
-    private static FaceAttrNet TrainedLookingNetwork(float[] crops, int seed = 11)
+    private static FaceAttrNet TrainedLookingNetwork(float[] crops, int seed = 11, NetworkOptions? shape = null)
     {
         torch.manual_seed(seed);
-        var net = new FaceAttrNet(new NetworkOptions());
+        var net = new FaceAttrNet(shape ?? new NetworkOptions());
         using (no_grad())
         {
             foreach (var (name, p) in net.named_parameters())

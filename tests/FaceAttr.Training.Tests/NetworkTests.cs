@@ -44,6 +44,42 @@ public sealed class NetworkTests
     }
 
     [Fact]
+    public void AGenderBranchReadsTheLastMapWithItsLayoutAndOnlyGenderChanges()
+    {
+        manual_seed(3);
+        using var plain = new FaceAttrNet(Small with { Dropout = 0 });
+        using var branched = new FaceAttrNet(Small with { Dropout = 0, GenderBranch = 6 });
+        var shapes = branched.named_parameters().ToDictionary(p => p.name, p => p.parameter.shape);
+
+        // A 32-px input ends at 4×4 after the stem and two pools: 16 channels × 16 positions.
+        Assert.Equal([6, 16 * 4 * 4], shapes["gender_fc.weight"]);
+        Assert.Equal([2, 6], shapes["head_gender.weight"]);
+        Assert.Equal([6], shapes["gender_act.weight"]);
+        Assert.DoesNotContain(plain.named_parameters(), p => p.name.StartsWith("gender_", StringComparison.Ordinal));
+        Assert.Equal(Pruning.NetworkCost.Parameters(branched.Options), branched.ParameterCount());
+
+        // Every other head reads the shared layer exactly as before.
+        var shared = plain.state_dict().Where(p => !p.Key.StartsWith("head_gender", StringComparison.Ordinal)).ToDictionary(p => p.Key, p => p.Value);
+        branched.load_state_dict(shared, strict: false);
+        plain.eval();
+        branched.eval();
+        using var input = randn(3, 3, 32, 32);
+        var a = plain.forward(input);
+        var b = branched.forward(input);
+        Assert.Equal([3, 2], b.Gender.shape);
+        Assert.True(a.Expression.allclose(b.Expression) && a.Binary.allclose(b.Binary) && a.AgeStages[2].allclose(b.AgeStages[2]));
+        Assert.False(a.Gender.allclose(b.Gender));
+    }
+
+    [Fact]
+    public void ABranchTooNarrowOrAMapPooledAwayIsRefused()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => (Small with { GenderBranch = 1 }).Validate());
+        var pooledAway = Assert.Throws<ArgumentOutOfRangeException>(() => new NetworkOptions { InputSize = 16, Widths = [8, 8, 8, 8, 8] }.Validate());
+        Assert.Contains("pooled below one pixel", pooledAway.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ReluHasNoSlopeParameters()
     {
         using var prelu = new FaceAttrNet(Small);

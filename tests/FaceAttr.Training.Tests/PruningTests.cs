@@ -183,6 +183,29 @@ public sealed class PruningTests : IDisposable
     }
 
     [Fact]
+    public void AGenderBranchIsSlicedAndFoldedWithTheLastMap()
+    {
+        // The branch reads the last 4×4 map flattened: 16 columns per channel, all of which must go with their channel.
+        var shape = Small with { GenderBranch = 10 };
+        using var net = RandomNetwork(shape, seed: 9);
+        SetChannels(net, block: 4, channels: [1, 6, 30], gamma: 0, beta: 0.8f);
+        using var input = randn(4, 3, 32, 32);
+        var before = Forward(net, input);
+
+        var folded = ChannelPruner.Prune(net, new PruneOptions { Ratio = 3 / 128.0, Score = ChannelScore.Gamma });
+        var dropped = ChannelPruner.Prune(net, new PruneOptions { Ratio = 3 / 128.0, Score = ChannelScore.Gamma, FoldRemovedChannels = false });
+        using var f = folded.Network;
+        using var d = dropped.Network;
+
+        Assert.Equal([10, 29 * 4 * 4], f.state_dict()["gender_fc.weight"].shape);
+        Assert.Equal(NetworkCost.Parameters(f.Options), f.ParameterCount());
+        AssertSameOutputs(before, Forward(f, input), 1e-4);
+        // Dropping the constant channels without the fold moves the gender answers: the branch really reads them.
+        var genderDropped = Forward(d, input)[0].Zip(before[0], (x, y) => Math.Abs(x - y)).Max();
+        Assert.True(genderDropped > 1e-2, $"gender moved by only {genderDropped:g3} without the fold");
+    }
+
+    [Fact]
     public void ExpectedActivationMatchesSampling()
     {
         using var scope = NewDisposeScope();

@@ -38,6 +38,7 @@ public static class TrainCommand
         var weightAverage = new Option<double?>("--weight-average") { Description = "Decay of the moving average of the weights that is validated and saved (default 0.998; 0 = off, the live weights)" };
         var widths = new Option<string?>("--widths") { Description = "Channel widths, stem then one per stage, comma-separated (full: 32,48,96,192)" };
         var featureSize = new Option<int?>("--feature-size") { Description = "Width of the shared layer the heads read (full: 192)" };
+        var genderBranch = new Option<int?>("--gender-branch") { Description = "Width of a private gender branch that reads the last map with its layout kept, not the shared layer (default none)" };
         var inputSize = new Option<int?>("--input-size") { Description = "Input side in pixels, a multiple of 16 (full: 64)" };
         var cropScale = new Option<float?>("--crop-scale") { Description = $"Face crop side / face box side to train on, recorded in network.json for export (default {FaceCrops.DefaultCropScale})" };
         var activation = new Option<string>("--activation") { Description = "prelu or relu", DefaultValueFactory = _ => "prelu" };
@@ -58,7 +59,7 @@ public static class TrainCommand
         var bundle = AnalyzeCommand.BundleOption();
         var command = new Command("train", "Train the multi-task face-attribute network (TorchSharp) on labeled faces")
         {
-            celeba, utkface, expressions, rafdb, manifests, teacherLabels, teacherHeads, teacherMin, output, config, epochs, batch, lr, optimizer, weightDecay, weightAverage, ageL1, widths, featureSize, inputSize, cropScale, activation, balance,
+            celeba, utkface, expressions, rafdb, manifests, teacherLabels, teacherHeads, teacherMin, output, config, epochs, batch, lr, optimizer, weightDecay, weightAverage, ageL1, widths, featureSize, genderBranch, inputSize, cropScale, activation, balance,
             minWeight, taskScale, focal, samplingPower, classWeights, bnL1, seed, threads, limit, resume, cache, bundle,
         };
         command.SetAction(parse =>
@@ -100,6 +101,7 @@ public static class TrainCommand
                     Activation = parse.GetValue(activation) == "relu" ? ActivationKind.Relu : ActivationKind.PRelu,
                     Widths = parsedWidths.Values ?? options.Network.Widths,
                     FeatureSize = parse.GetValue(featureSize) ?? options.Network.FeatureSize,
+                    GenderBranch = parse.GetValue(genderBranch) ?? options.Network.GenderBranch,
                     InputSize = parse.GetValue(inputSize) ?? options.Network.InputSize,
                     CropScale = parse.GetValue(cropScale) ?? options.Network.CropScale,
                 },

@@ -172,6 +172,7 @@ public static class FaceAttrNetExporter
             }
         }
 
+        var map = x;
         x = ModuleEmitter.Emit(g, "gap", Child("gap"), x, rank: 4);
         x = g.Node("Flatten", [x], "gap.flat", Int("axis", 1));
         x = ModuleEmitter.Emit(g, "fc", Child("fc"), x, rank: 2);
@@ -182,21 +183,31 @@ public static class FaceAttrNetExporter
             features = FlipAverage.MeanOverMirror(g, features, net.Options.FeatureSize);
         }
 
-        string Head(string module) => ModuleEmitter.Emit(g, module, Child(module), features, rank: 2);
-        string Softmax(string head, string module)
+        var genderInput = features;
+        if (net.Options.GenderBranch is int branch)
+        {
+            // The private gender branch reads the pooled map as it lies: Flatten keeps NCHW order, as torch's flatten(1) does.
+            var hidden = g.Node("Flatten", [map], "gender_branch.flat", Int("axis", 1));
+            hidden = ModuleEmitter.Emit(g, "gender_fc", Child("gender_fc"), hidden, rank: 2);
+            hidden = ModuleEmitter.Emit(g, "gender_act", Child("gender_act"), hidden, rank: 2);
+            genderInput = options.FlipAverage ? FlipAverage.MeanOverMirror(g, hidden, branch) : hidden;
+        }
+
+        string Head(string module, string input) => ModuleEmitter.Emit(g, module, Child(module), input, rank: 2);
+        string Softmax(string head, string module, string input)
         {
             var output = name(head);
-            g.NodeTo("Softmax", [Head(module)], output, Int("axis", 1));
+            g.NodeTo("Softmax", [Head(module, input)], output, Int("axis", 1));
             return output;
         }
 
-        var gender = Softmax("gender", "head_gender");
-        string[] stages = [Head("head_age1"), Head("head_age2"), Head("head_age3")];
+        var gender = Softmax("gender", "head_gender", genderInput);
+        string[] stages = [Head("head_age1", features), Head("head_age2", features), Head("head_age3", features)];
         var binYears = Enumerable.Range(0, AgeStages.Stages).Select(AgeStages.BinYears).ToArray();
         var age = g.StagewiseAge(stages, binYears, AgeStages.Bins, AgeStages.BinYears(AgeStages.Stages - 1) / 2f, name("age"));
-        var expression = Softmax("expression", "head_expression");
-        var eyewear = Softmax("eyewear", "head_eyewear");
-        var attributes = g.Node("Sigmoid", [Head("head_attributes")], "attributes.p");
+        var expression = Softmax("expression", "head_expression", features);
+        var eyewear = Softmax("eyewear", "head_eyewear", features);
+        var attributes = g.Node("Sigmoid", [Head("head_attributes", features)], "attributes.p");
         return new MemberHeads(gender, age, expression, eyewear, attributes);
     }
 

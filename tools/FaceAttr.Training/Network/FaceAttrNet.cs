@@ -60,7 +60,7 @@ public sealed class ConvBnAct : nn.Module<Tensor, Tensor>
 /// MaxPool2d, AdaptiveAvgPool2d, Dropout and Linear — every one has a plain ONNX equivalent (issue 6 exports it).
 /// Parameter names: <c>stem.*</c>, <c>blocks.{k}.*</c> (see <see cref="BlockPrefix"/>), <c>fc.*</c>, <c>fc_act.*</c>, <c>head_gender.*</c>,
 /// <c>head_age{1,2,3}.*</c>, <c>head_expression.*</c>, <c>head_expression_coarse.*</c>, <c>head_eyewear.*</c>,
-/// <c>head_attributes.*</c>.
+/// <c>head_attributes.*</c>, and with a gender branch (<see cref="NetworkOptions.GenderBranch"/>) <c>gender_fc.*</c>, <c>gender_act.*</c>.
 /// </summary>
 public sealed class FaceAttrNet : nn.Module<Tensor, HeadLogits>
 {
@@ -71,6 +71,8 @@ public sealed class FaceAttrNet : nn.Module<Tensor, HeadLogits>
     private readonly Linear fc;
     private readonly nn.Module<Tensor, Tensor> fc_act;
     private readonly Dropout dropout;
+    private readonly Linear? gender_fc;
+    private readonly nn.Module<Tensor, Tensor>? gender_act;
     private readonly Linear head_gender;
     private readonly Linear head_age1;
     private readonly Linear head_age2;
@@ -102,7 +104,14 @@ public sealed class FaceAttrNet : nn.Module<Tensor, HeadLogits>
         fc_act = Activation(options.Activation, options.FeatureSize);
         dropout = nn.Dropout(options.Dropout);
         var f = options.FeatureSize;
-        head_gender = nn.Linear(f, 2);
+        if (options.GenderBranch is int branch)
+        {
+            var map = options.FinalMapSize;
+            gender_fc = nn.Linear(w[^1] * map * map, branch);
+            gender_act = Activation(options.Activation, branch);
+        }
+
+        head_gender = nn.Linear(options.GenderBranch ?? f, 2);
         head_age1 = nn.Linear(f, AgeStages.Bins);
         head_age2 = nn.Linear(f, AgeStages.Bins);
         head_age3 = nn.Linear(f, AgeStages.Bins);
@@ -119,6 +128,37 @@ public sealed class FaceAttrNet : nn.Module<Tensor, HeadLogits>
     /// <summary>Shared features [N, FeatureSize] for input [N, 3, S, S].</summary>
     public Tensor Features(Tensor input)
     {
+        using var scope = NewDisposeScope();
+        return SharedFeatures(Trunk(input)).MoveToOuterDisposeScope();
+    }
+
+    /// <inheritdoc/>
+    public override HeadLogits forward(Tensor input)
+    {
+        using var scope = NewDisposeScope();
+        var map = Trunk(input);
+        var features = SharedFeatures(map);
+        var gender = gender_fc is null || gender_act is null
+            ? head_gender.forward(features)
+            : head_gender.forward(dropout.forward(gender_act.forward(gender_fc.forward(map.flatten(1)))));
+        var logits = new HeadLogits(
+            gender,
+            [head_age1.forward(features), head_age2.forward(features), head_age3.forward(features)],
+            head_expression.forward(features),
+            head_expression_coarse.forward(features),
+            head_eyewear.forward(features),
+            head_attributes.forward(features));
+        foreach (var tensor in logits.AgeStages.Prepend(logits.Gender).Concat([logits.Expression, logits.ExpressionCoarse, logits.Eyewear, logits.Binary]))
+        {
+            tensor.MoveToOuterDisposeScope();
+        }
+
+        return logits;
+    }
+
+    /// <summary>The last stage's pooled map [N, C, s, s] for input [N, 3, S, S].</summary>
+    private Tensor Trunk(Tensor input)
+    {
         ArgumentNullException.ThrowIfNull(input);
         var s = Options.InputSize;
         if (input.ndim != 4 || input.shape[1] != 3 || input.shape[2] != s || input.shape[3] != s)
@@ -126,7 +166,6 @@ public sealed class FaceAttrNet : nn.Module<Tensor, HeadLogits>
             throw new ArgumentException($"expected input [N, 3, {s}, {s}], got [{string.Join(", ", input.shape)}]", nameof(input));
         }
 
-        using var scope = NewDisposeScope();
         var x = stem.forward(input);
         for (var i = 0; i < blocks.Count; i += 2)
         {
@@ -135,22 +174,15 @@ public sealed class FaceAttrNet : nn.Module<Tensor, HeadLogits>
             x = pool.forward(x);
         }
 
-        x = gap.forward(x).flatten(1);
-        x = fc_act.forward(fc.forward(x));
-        return dropout.forward(x).MoveToOuterDisposeScope();
+        return x;
     }
 
-    /// <inheritdoc/>
-    public override HeadLogits forward(Tensor input)
+    /// <summary>Global average pooling, the shared layer and dropout: what every head but a gender branch reads.</summary>
+    private Tensor SharedFeatures(Tensor map)
     {
-        using var features = Features(input);
-        return new HeadLogits(
-            head_gender.forward(features),
-            [head_age1.forward(features), head_age2.forward(features), head_age3.forward(features)],
-            head_expression.forward(features),
-            head_expression_coarse.forward(features),
-            head_eyewear.forward(features),
-            head_attributes.forward(features));
+        var x = gap.forward(map).flatten(1);
+        x = fc_act.forward(fc.forward(x));
+        return dropout.forward(x);
     }
 
     /// <summary>

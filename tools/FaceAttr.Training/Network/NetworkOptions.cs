@@ -46,6 +46,17 @@ public sealed record NetworkOptions
     /// <summary>Width of the shared fully connected layer the heads read (default 192).</summary>
     public int FeatureSize { get; init; } = 192;
 
+    /// <summary>
+    /// Width of a private gender branch, or null (default) for none. With a width H the gender head no longer reads the
+    /// shared layer: it reads the last stage's pooled map flattened as it lies (C·s·s values, so where on the face a
+    /// feature sits survives, which global average pooling throws away), through its own Linear(C·s·s, H), activation
+    /// and dropout, then Linear(H, 2). Added for the children of UTKFace, whose gender the shared features separate
+    /// worst (docs/training.md).
+    /// </summary>
+    // Left out of the JSON when null, like BlockWidths, so networks without the branch keep their signature.
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? GenderBranch { get; init; }
+
     /// <summary>Dropout before the heads during training, 0–0.9 (default 0.2).</summary>
     public double Dropout { get; init; } = 0.2;
 
@@ -58,6 +69,10 @@ public sealed record NetworkOptions
     /// <summary>Number of conv blocks: the stem and two per stage.</summary>
     [JsonIgnore]
     public int BlockCount => 1 + (2 * (Widths.Count - 1));
+
+    /// <summary>Side of the last stage's map after its max-pool: the input halved by the stem and by every stage's pool.</summary>
+    [JsonIgnore]
+    public int FinalMapSize => InputSize >> Widths.Count;
 
     /// <summary>Output channels of each block: <see cref="BlockWidths"/>, or derived from <see cref="Widths"/> when null.</summary>
     public IReadOnlyList<int> ResolvedBlockWidths() =>
@@ -87,6 +102,16 @@ public sealed record NetworkOptions
         }
 
         ArgumentOutOfRangeException.ThrowIfLessThan(FeatureSize, 8);
+        if (GenderBranch is < 2)
+        {
+            throw new ArgumentOutOfRangeException(nameof(GenderBranch), GenderBranch, "the gender branch needs a width of at least 2");
+        }
+
+        if (FinalMapSize < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(InputSize), InputSize, $"a {InputSize}-px input is pooled below one pixel by the stem and {Widths.Count - 1} stages");
+        }
+
         ArgumentOutOfRangeException.ThrowIfNegative(Dropout);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(Dropout, 0.9);
         if (BinaryAttributes.Count == 0)

@@ -12,7 +12,8 @@ public sealed record PrunedNetwork(FaceAttrNet Network, ChannelSelection Selecti
 /// Network slimming (Liu et al. 2017): ranks conv channels by the |γ| of their BatchNorm, keeps the strongest and builds
 /// a genuinely smaller <see cref="FaceAttrNet"/> (per-block widths in <see cref="NetworkOptions.BlockWidths"/>) whose
 /// tensors are slices of the source's: each block's conv output filters, BatchNorm scale/shift/statistics and PReLU
-/// slopes; the next conv's input channels (across the stage's max-pool too); the fc's input columns after global pooling.
+/// slopes; the next conv's input channels (across the stage's max-pool too); the fc's input columns after global pooling,
+/// and a gender branch's input columns (every position of each kept channel of the last map).
 /// </summary>
 public static class ChannelPruner
 {
@@ -77,10 +78,25 @@ public static class ChannelPruner
             }
 
             sliced["fc.weight"] = old["fc.weight"].index_select(1, input);
+            if (old.TryGetValue("gender_fc.weight", out var branch))
+            {
+                sliced["gender_fc.weight"] = branch.index_select(1, MapColumns(selection.Blocks[^1].Kept, source.Options.FinalMapSize));
+            }
+
             pruned.load_state_dict(sliced, strict: true);
         }
 
         pruned.eval();
         return pruned;
+    }
+
+    /// <summary>
+    /// Columns of a layer that reads the last map flattened channel by channel ([C, s, s] → C·s·s): every one of each
+    /// channel's s·s positions, in order.
+    /// </summary>
+    internal static Tensor MapColumns(IEnumerable<int> channels, int mapSize)
+    {
+        var area = mapSize * mapSize;
+        return tensor(channels.SelectMany(c => Enumerable.Range((int)c * area, area)).Select(column => (long)column).ToArray());
     }
 }

@@ -30,7 +30,7 @@ public static class NetworkCost
             side /= 2;
         }
 
-        return macs + ((long)widths[^1] * options.FeatureSize) + ((long)options.FeatureSize * HeadOutputs(options));
+        return macs + ((long)widths[^1] * options.FeatureSize) + ((long)options.FeatureSize * HeadOutputs(options)) + GenderBranchMacs(options);
     }
 
     /// <summary>Trainable parameters, equal to <see cref="FaceAttrNet.ParameterCount"/> of a network of this shape.</summary>
@@ -51,8 +51,22 @@ public static class NetworkCost
 
         var feature = (long)options.FeatureSize;
         total += (inChannels * feature) + feature + (slopes * feature);
-        return total + ((feature + 1) * HeadOutputs(options));
+        total += (feature + 1) * HeadOutputs(options);
+        if (options.GenderBranch is int branch)
+        {
+            // The branch's Linear and slopes; the gender head then reads the branch, not the shared layer.
+            total += (BranchInputs(options) * branch) + branch + (slopes * branch) + ((branch - feature) * 2L);
+        }
+
+        return total;
     }
+
+    /// <summary>The gender branch's Linear (C·s·s inputs) and the gender head's change of input width; 0 without a branch.</summary>
+    private static long GenderBranchMacs(NetworkOptions options) =>
+        options.GenderBranch is int branch ? (BranchInputs(options) * branch) + ((branch - (long)options.FeatureSize) * 2L) : 0;
+
+    private static long BranchInputs(NetworkOptions options) =>
+        (long)options.ResolvedBlockWidths()[^1] * options.FinalMapSize * options.FinalMapSize;
 
     private static int HeadOutputs(NetworkOptions options) =>
         2 + (AgeStages.Stages * AgeStages.Bins) + HeadSet.ExpressionClasses + HeadSet.CoarseClasses + HeadSet.EyewearClasses + options.BinaryAttributes.Count;

@@ -9,7 +9,7 @@ namespace FaceAttr.Training.Pruning;
 /// E[act(z)], z ~ N(β, γ²) — exactly the constant act(β) when γ = 0. A constant input channel adds Σ W[o, c]·value to
 /// output o of the next conv (away from its zero-padded border; the stage's max-pool passes a constant through), which
 /// the next BatchNorm absorbs by lowering its running mean; after global average pooling it adds W_fc[:, c]·value to
-/// the fc output exactly, absorbed by the fc bias.
+/// the fc output exactly, absorbed by the fc bias (and likewise a gender branch's output, absorbed by its bias).
 /// </summary>
 internal static class RemovedChannelFold
 {
@@ -42,6 +42,14 @@ internal static class RemovedChannelFold
             {
                 var columns = state["fc.weight"].index_select(1, removed);
                 state["fc.bias"] = state["fc.bias"] + columns.matmul(value);
+                if (state.TryGetValue("gender_fc.weight", out var branch))
+                {
+                    // The branch reads each channel at all s·s positions of the map; a constant channel adds the sum of
+                    // its s·s columns times the constant.
+                    var area = branch.shape[1] / block.Width;
+                    var perChannel = branch.reshape(branch.shape[0], block.Width, area).sum(2).index_select(1, removed);
+                    state["gender_fc.bias"] = state["gender_fc.bias"] + perChannel.matmul(value);
+                }
             }
         }
     }
