@@ -6,8 +6,8 @@ namespace FaceAttr.Training.Export;
 /// <summary>
 /// Test-time flip averaging inside the exported graph: every face is run together with its mirror image and the two
 /// shared features (and a gender branch's hidden layer) are averaged before the heads. The heads are linear, so this is
-/// exactly the mean of the two logits of every head, for twice the backbone's compute. No label swaps are needed: no exported head is left/right-specific
-/// (per-eye state comes from landmarks, not from this network).
+/// exactly the mean of the two logits of every head, for twice the backbone's compute. No label swaps are needed: no
+/// exported head is left/right-specific (per-eye state comes from landmarks, not from this network).
 /// </summary>
 internal static class FlipAverage
 {

@@ -60,7 +60,8 @@ public sealed class ConvBnAct : nn.Module<Tensor, Tensor>
 /// MaxPool2d, AdaptiveAvgPool2d, Dropout and Linear — every one has a plain ONNX equivalent (issue 6 exports it).
 /// Parameter names: <c>stem.*</c>, <c>blocks.{k}.*</c> (see <see cref="BlockPrefix"/>), <c>fc.*</c>, <c>fc_act.*</c>, <c>head_gender.*</c>,
 /// <c>head_age{1,2,3}.*</c>, <c>head_expression.*</c>, <c>head_expression_coarse.*</c>, <c>head_eyewear.*</c>,
-/// <c>head_attributes.*</c>, and with a gender branch (<see cref="NetworkOptions.GenderBranch"/>) <c>gender_fc.*</c>, <c>gender_act.*</c>.
+/// <c>head_attributes.*</c>, and with a gender branch (<see cref="NetworkOptions.GenderBranch"/>) <c>gender_fc.*</c>,
+/// <c>gender_act.*</c>.
 /// </summary>
 public sealed class FaceAttrNet : nn.Module<Tensor, HeadLogits>
 {
@@ -148,7 +149,8 @@ public sealed class FaceAttrNet : nn.Module<Tensor, HeadLogits>
             head_expression_coarse.forward(features),
             head_eyewear.forward(features),
             head_attributes.forward(features));
-        foreach (var tensor in logits.AgeStages.Prepend(logits.Gender).Concat([logits.Expression, logits.ExpressionCoarse, logits.Eyewear, logits.Binary]))
+        Tensor[] outputs = [logits.Gender, .. logits.AgeStages, logits.Expression, logits.ExpressionCoarse, logits.Eyewear, logits.Binary];
+        foreach (var tensor in outputs)
         {
             tensor.MoveToOuterDisposeScope();
         }

@@ -50,8 +50,8 @@ public sealed record NetworkOptions
     /// Width of a private gender branch, or null (default) for none. With a width H the gender head no longer reads the
     /// shared layer: it reads the last stage's pooled map flattened as it lies (C·s·s values, so where on the face a
     /// feature sits survives, which global average pooling throws away), through its own Linear(C·s·s, H), activation
-    /// and dropout, then Linear(H, 2). Added for the children of UTKFace, whose gender the shared features separate
-    /// worst (docs/training.md).
+    /// and dropout, then Linear(H, 2). Tried for the children of UTKFace, whose gender the shared features separate
+    /// worst: with H = 64 it learned faster but ended level with the default (one seed, docs/training.md), so it is off.
     /// </summary>
     // Left out of the JSON when null, like BlockWidths, so networks without the branch keep their signature.
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
@@ -70,7 +70,7 @@ public sealed record NetworkOptions
     [JsonIgnore]
     public int BlockCount => 1 + (2 * (Widths.Count - 1));
 
-    /// <summary>Side of the last stage's map after its max-pool: the input halved by the stem and by every stage's pool.</summary>
+    /// <summary>Side of the last stage's map after its max-pool: the input halved by the stem and by each stage's pool.</summary>
     [JsonIgnore]
     public int FinalMapSize => InputSize >> Widths.Count;
 
