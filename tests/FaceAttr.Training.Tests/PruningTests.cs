@@ -159,10 +159,9 @@ public sealed class PruningTests : IDisposable
         using var input = randn(4, 3, 32, 32);
         var before = Forward(net, input);
 
-        var folded = ChannelPruner.Prune(net, new PruneOptions { Ratio = 4 / 128.0, Score = ChannelScore.Gamma });
-        var dropped = ChannelPruner.Prune(net, new PruneOptions { Ratio = 4 / 128.0, Score = ChannelScore.Gamma, FoldRemovedChannels = false });
-        using var f = folded.Network;
-        using var d = dropped.Network;
+        var pruned = PruneWeakestWithAndWithoutFold(net, channels: 4);
+        using var f = pruned.Folded;
+        using var d = pruned.Dropped;
 
         // Before the fc (through global pooling) the fold is exact.
         AssertSameOutputs(before, Forward(f, input), 1e-4);
@@ -172,10 +171,9 @@ public sealed class PruningTests : IDisposable
         using var mid = RandomNetwork(Small, seed: 8);
         SetChannels(mid, block: 1, channels: [2, 3, 11], gamma: 0, beta: 0.8f);
         var midBefore = Forward(mid, input);
-        var midFolded = ChannelPruner.Prune(mid, new PruneOptions { Ratio = 3 / 128.0, Score = ChannelScore.Gamma });
-        var midDropped = ChannelPruner.Prune(mid, new PruneOptions { Ratio = 3 / 128.0, Score = ChannelScore.Gamma, FoldRemovedChannels = false });
-        using var mf = midFolded.Network;
-        using var md = midDropped.Network;
+        var midPruned = PruneWeakestWithAndWithoutFold(mid, channels: 3);
+        using var mf = midPruned.Folded;
+        using var md = midPruned.Dropped;
         var foldedError = MaxDifference(midBefore, Forward(mf, input));
         var droppedError = MaxDifference(midBefore, Forward(md, input));
         _output.WriteLine($"mid-network removal: folded {foldedError:0.0000}, dropped {droppedError:0.0000}");
@@ -192,10 +190,9 @@ public sealed class PruningTests : IDisposable
         using var input = randn(4, 3, 32, 32);
         var before = Forward(net, input);
 
-        var folded = ChannelPruner.Prune(net, new PruneOptions { Ratio = 3 / 128.0, Score = ChannelScore.Gamma });
-        var dropped = ChannelPruner.Prune(net, new PruneOptions { Ratio = 3 / 128.0, Score = ChannelScore.Gamma, FoldRemovedChannels = false });
-        using var f = folded.Network;
-        using var d = dropped.Network;
+        var pruned = PruneWeakestWithAndWithoutFold(net, channels: 3);
+        using var f = pruned.Folded;
+        using var d = pruned.Dropped;
 
         Assert.Equal([10, 29 * 4 * 4], f.state_dict()["gender_fc.weight"].shape);
         Assert.Equal(NetworkCost.Parameters(f.Options), f.ParameterCount());
@@ -380,6 +377,16 @@ public sealed class PruningTests : IDisposable
                 parameters[$"{prefix}.bn.bias"][c] = b;
             }
         }
+    }
+
+    /// <summary>
+    /// Removes the <paramref name="channels"/> lowest-|γ| of the 128 channels of a <see cref="Small"/>-shaped network twice:
+    /// folding their output into the next layer, and dropping it. The caller disposes both networks.
+    /// </summary>
+    private static (FaceAttrNet Folded, FaceAttrNet Dropped) PruneWeakestWithAndWithoutFold(FaceAttrNet net, int channels)
+    {
+        var options = new PruneOptions { Ratio = channels / 128.0, Score = ChannelScore.Gamma };
+        return (ChannelPruner.Prune(net, options).Network, ChannelPruner.Prune(net, options with { FoldRemovedChannels = false }).Network);
     }
 
     private static float[][] Forward(FaceAttrNet net, Tensor input)

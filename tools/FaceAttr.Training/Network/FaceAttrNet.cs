@@ -107,8 +107,7 @@ public sealed class FaceAttrNet : nn.Module<Tensor, HeadLogits>
         var f = options.FeatureSize;
         if (options.GenderBranch is int branch)
         {
-            var map = options.FinalMapSize;
-            gender_fc = nn.Linear(w[^1] * map * map, branch);
+            gender_fc = nn.Linear(options.GenderBranchInputs, branch);
             gender_act = Activation(options.Activation, branch);
         }
 
@@ -125,13 +124,6 @@ public sealed class FaceAttrNet : nn.Module<Tensor, HeadLogits>
 
     /// <summary>The options the network was built with.</summary>
     public NetworkOptions Options { get; }
-
-    /// <summary>Shared features [N, FeatureSize] for input [N, 3, S, S].</summary>
-    public Tensor Features(Tensor input)
-    {
-        using var scope = NewDisposeScope();
-        return SharedFeatures(Trunk(input)).MoveToOuterDisposeScope();
-    }
 
     /// <inheritdoc/>
     public override HeadLogits forward(Tensor input)

@@ -74,6 +74,10 @@ public sealed record NetworkOptions
     [JsonIgnore]
     public int FinalMapSize => InputSize >> Widths.Count;
 
+    /// <summary>Inputs of a gender branch's Linear: the last block's channels at every position of the last map (C·s·s).</summary>
+    [JsonIgnore]
+    public int GenderBranchInputs => ResolvedBlockWidths()[^1] * FinalMapSize * FinalMapSize;
+
     /// <summary>Output channels of each block: <see cref="BlockWidths"/>, or derived from <see cref="Widths"/> when null.</summary>
     public IReadOnlyList<int> ResolvedBlockWidths() =>
         BlockWidths ?? [Widths[0], .. Widths.Skip(1).SelectMany(w => new[] { w, w })];

@@ -97,6 +97,6 @@ public static class ChannelPruner
     internal static Tensor MapColumns(IEnumerable<int> channels, int mapSize)
     {
         var area = mapSize * mapSize;
-        return tensor(channels.SelectMany(c => Enumerable.Range((int)c * area, area)).Select(column => (long)column).ToArray());
+        return tensor(channels.SelectMany(c => Enumerable.Range(c * area, area)).Select(column => (long)column).ToArray());
     }
 }

@@ -55,7 +55,7 @@ public static class NetworkCost
         if (options.GenderBranch is int branch)
         {
             // The branch's Linear and slopes; the gender head then reads the branch, not the shared layer.
-            total += (BranchInputs(options) * branch) + branch + (slopes * branch) + ((branch - feature) * 2L);
+            total += ((long)options.GenderBranchInputs * branch) + branch + (slopes * branch) + ((branch - feature) * 2L);
         }
 
         return total;
@@ -63,10 +63,7 @@ public static class NetworkCost
 
     /// <summary>The gender branch's Linear (C·s·s inputs) and the gender head's change of input width; 0 without a branch.</summary>
     private static long GenderBranchMacs(NetworkOptions options) =>
-        options.GenderBranch is int branch ? (BranchInputs(options) * branch) + ((branch - (long)options.FeatureSize) * 2L) : 0;
-
-    private static long BranchInputs(NetworkOptions options) =>
-        (long)options.ResolvedBlockWidths()[^1] * options.FinalMapSize * options.FinalMapSize;
+        options.GenderBranch is int branch ? ((long)options.GenderBranchInputs * branch) + ((branch - (long)options.FeatureSize) * 2L) : 0;
 
     private static int HeadOutputs(NetworkOptions options) =>
         2 + (AgeStages.Stages * AgeStages.Bins) + HeadSet.ExpressionClasses + HeadSet.CoarseClasses + HeadSet.EyewearClasses + options.BinaryAttributes.Count;
