@@ -118,7 +118,10 @@ public sealed class EvalReportTests
         Assert.Equal(-20.0, byAge.GetProperty("65+").GetProperty("age").GetProperty("bias").GetDouble(), 1e-9);
         var table = report.ToTable().Split('\n').Select(l => l.TrimEnd()).ToArray();
         Assert.Contains("by true age", table);
-        Assert.Contains(table, l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries).SequenceEqual(["0-3", "0.5000", "2", "2.00", "+1.00", "2"]));
+        Assert.Contains(table, l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries).SequenceEqual(["0-3", "0.5000", "2", "1.0000", "1", "0.0000", "1", "2.00", "+1.00", "2"]));
+        var baby = byAge.GetProperty("0-3");
+        Assert.Equal((1.0, 1), (baby.GetProperty("gender_male").GetProperty("accuracy").GetDouble(), baby.GetProperty("gender_male").GetProperty("n").GetInt32()));   // the toddler
+        Assert.Equal((0.0, 1), (baby.GetProperty("gender_female").GetProperty("accuracy").GetDouble(), baby.GetProperty("gender_female").GetProperty("n").GetInt32())); // the baby girl called a boy
     }
 
     [Fact]

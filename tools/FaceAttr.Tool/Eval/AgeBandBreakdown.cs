@@ -14,16 +14,32 @@ public sealed class AgeBandBreakdown
     ];
 
     private readonly AccuracyMetric[] _gender = Bands.Select(_ => new AccuracyMetric()).ToArray();
+    private readonly AccuracyMetric[] _males = Bands.Select(_ => new AccuracyMetric()).ToArray();
+    private readonly AccuracyMetric[] _females = Bands.Select(_ => new AccuracyMetric()).ToArray();
     private readonly MaeMetric[] _age = Bands.Select(_ => new MaeMetric()).ToArray();
 
     /// <summary>Gender accuracy of the faces whose true age falls in <c>Bands[band]</c>.</summary>
     public AccuracyMetric Gender(int band) => _gender[band];
 
+    /// <summary>
+    /// Gender accuracy on the male faces of <c>Bands[band]</c> (their recall): with <see cref="Females"/> it says whether a
+    /// band's errors lean one way, which a threshold could trade, or fall on both sexes alike.
+    /// </summary>
+    public AccuracyMetric Males(int band) => _males[band];
+
+    /// <summary>Gender accuracy on the female faces of <c>Bands[band]</c> (their recall).</summary>
+    public AccuracyMetric Females(int band) => _females[band];
+
     /// <summary>Age MAE of the faces whose true age falls in <c>Bands[band]</c>.</summary>
     public MaeMetric Age(int band) => _age[band];
 
-    /// <summary>Counts one gender prediction (null: the head left it unknown) of a face aged <paramref name="trueAge"/>.</summary>
-    public void AddGender(int trueAge, bool? correct) => _gender[BandOf(trueAge)].AddOutcome(correct);
+    /// <summary>Counts one gender prediction (null: the head left it unknown) of a face aged <paramref name="trueAge"/> whose true gender is <paramref name="trueMale"/>.</summary>
+    public void AddGender(int trueAge, bool trueMale, bool? correct)
+    {
+        var band = BandOf(trueAge);
+        _gender[band].AddOutcome(correct);
+        (trueMale ? _males : _females)[band].AddOutcome(correct);
+    }
 
     /// <summary>Counts one age estimate (null: the head left it unknown) of a face aged <paramref name="trueAge"/>.</summary>
     public void AddAge(int trueAge, double? predicted) => _age[BandOf(trueAge)].AddEstimate(predicted, trueAge);

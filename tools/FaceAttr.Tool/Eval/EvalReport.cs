@@ -89,7 +89,7 @@ public sealed class EvalReport
             Gender.AddOutcome(correct);
             if (label.AgeYears is { } ageOfFace)
             {
-                ByAge.AddGender(ageOfFace, correct);
+                ByAge.AddGender(ageOfFace, male, correct);
             }
         }
 
@@ -132,7 +132,7 @@ public sealed class EvalReport
     /// One JSON object keyed by taxonomy head (<c>gender</c>, <c>age</c>, <c>expression</c>, <c>smile</c>, …), each with
     /// <c>accuracy</c> or <c>mae</c> (null when nothing was measured), <c>n</c> and <c>unknown</c>; <c>expression</c> also has
     /// <c>confusion</c> (<c>labels</c>, <c>matrix</c> with rows = true class) and <c>recall</c> per class. When faces carry an
-    /// age label, <c>age</c> also has <c>bias</c> (mean signed error) and <c>by_age</c> splits gender and age by the true age (<see cref="AgeBandBreakdown"/>). Then the counts:
+    /// age label, <c>age</c> also has <c>bias</c> (mean signed error) and <c>by_age</c> splits gender (also per true sex: <c>gender_male</c>, <c>gender_female</c>) and age by the true age (<see cref="AgeBandBreakdown"/>). Then the counts:
     /// <c>images</c>, <c>evaluated</c>, <c>not_found</c>, <c>failed</c>, <c>paths</c>, <c>failures</c>, <c>skipped</c>, <c>excluded</c>.
     /// </summary>
     public string ToJson(bool indented = false)
@@ -324,6 +324,8 @@ public sealed class EvalReport
             if (_genderLabeled)
             {
                 WriteAccuracy(w, HeadNames.Gender, ByAge.Gender(band));
+                WriteAccuracy(w, "gender_male", ByAge.Males(band));
+                WriteAccuracy(w, "gender_female", ByAge.Females(band));
             }
 
             w.WriteStartObject(HeadNames.Age);
@@ -341,12 +343,15 @@ public sealed class EvalReport
     {
         s.AppendLine();
         s.AppendLine("by true age");
-        s.AppendLine($"{"age",-11} {"gender",8} {"n",7} {"age mae",8} {"bias",7} {"n",7}");
+        s.AppendLine($"{"age",-11} {"gender",8} {"n",7} {"male",8} {"n",7} {"female",8} {"n",7} {"age mae",8} {"bias",7} {"n",7}");
         for (var band = 0; band < AgeBandBreakdown.Bands.Count; band++)
         {
             var gender = ByAge.Gender(band);
+            var males = ByAge.Males(band);
+            var females = ByAge.Females(band);
             var age = ByAge.Age(band);
-            s.AppendLine($"{AgeBandBreakdown.Bands[band].Name,-11} {Format(gender.Accuracy, 4),8} {gender.N,7} {Format(age.Mae, 2),8} {FormatSigned(age.Bias),7} {age.N,7}");
+            s.AppendLine($"{AgeBandBreakdown.Bands[band].Name,-11} {Format(gender.Accuracy, 4),8} {gender.N,7} {Format(males.Accuracy, 4),8} {males.N,7} "
+                + $"{Format(females.Accuracy, 4),8} {females.N,7} {Format(age.Mae, 2),8} {FormatSigned(age.Bias),7} {age.N,7}");
         }
     }
 
