@@ -33,7 +33,10 @@ public sealed class AgeBandBreakdown
     /// <summary>Age MAE of the faces whose true age falls in <c>Bands[band]</c>.</summary>
     public MaeMetric Age(int band) => _age[band];
 
-    /// <summary>Counts one gender prediction (null: the head left it unknown) of a face aged <paramref name="trueAge"/> whose true gender is <paramref name="trueMale"/>.</summary>
+    /// <summary>
+    /// Counts one gender prediction (null: the head left it unknown) of a face aged <paramref name="trueAge"/> whose true
+    /// gender is <paramref name="trueMale"/>.
+    /// </summary>
     public void AddGender(int trueAge, bool trueMale, bool? correct)
     {
         var band = BandOf(trueAge);

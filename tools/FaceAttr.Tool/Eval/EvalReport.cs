@@ -132,7 +132,8 @@ public sealed class EvalReport
     /// One JSON object keyed by taxonomy head (<c>gender</c>, <c>age</c>, <c>expression</c>, <c>smile</c>, …), each with
     /// <c>accuracy</c> or <c>mae</c> (null when nothing was measured), <c>n</c> and <c>unknown</c>; <c>expression</c> also has
     /// <c>confusion</c> (<c>labels</c>, <c>matrix</c> with rows = true class) and <c>recall</c> per class. When faces carry an
-    /// age label, <c>age</c> also has <c>bias</c> (mean signed error) and <c>by_age</c> splits gender (also per true sex: <c>gender_male</c>, <c>gender_female</c>) and age by the true age (<see cref="AgeBandBreakdown"/>). Then the counts:
+    /// age label, <c>age</c> also has <c>bias</c> (mean signed error) and <c>by_age</c> splits gender (also per true sex:
+    /// <c>gender_male</c>, <c>gender_female</c>) and age by the true age (<see cref="AgeBandBreakdown"/>). Then the counts:
     /// <c>images</c>, <c>evaluated</c>, <c>not_found</c>, <c>failed</c>, <c>paths</c>, <c>failures</c>, <c>skipped</c>, <c>excluded</c>.
     /// </summary>
     public string ToJson(bool indented = false)
